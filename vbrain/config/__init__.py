@@ -1,0 +1,23 @@
+"""Declarations layer: typed, validated, documented fields (pydantic v2)."""
+
+from vbrain.config.traits import (
+    Array,
+    ArraySpec,
+    Attr,
+    Declared,
+    Parameter,
+    ParamValue,
+    ValidationError,
+    describe_fields,
+)
+
+__all__ = [
+    "Array",
+    "ArraySpec",
+    "Attr",
+    "Declared",
+    "ParamValue",
+    "Parameter",
+    "ValidationError",
+    "describe_fields",
+]

@@ -1,0 +1,1 @@
+"""Simulation backends: a numpy reference path and fused numba kernels."""

@@ -1,0 +1,417 @@
+"""Neural mass model declarations.
+
+A model is one class in one file::
+
+    class MyModel(Model):
+        '''Equations in the docstring.'''
+        state_variables = {"x": StateVariable(range=(-1, 1))}
+        coupling_variables = ("x",)
+        variables_of_interest: tuple[str, ...] = Attr(("x",), doc="What monitors record.")
+        gamma: ParamValue = Parameter(-1.0, range=(-10, 0), unit="1/ms", doc="decay rate")
+
+        @staticmethod
+        def dfun(x, c_0, gamma):
+            return (gamma * x + c_0,)
+
+``dfun`` receives its inputs *by argument name*: state variables, long-range coupling terms
+``c_0, c_1, ...`` (one per coupling term, in coupling-variable order), local-coupling terms
+``lc_0, lc_1, ...`` (zero in region simulations) and any parameters.  It returns a tuple with
+one derivative per state variable.  It must use only arithmetic, ``np.<ufunc>`` calls and
+:func:`vbrain.simulator.models.where` for branches, so the very same function runs on numpy
+arrays (the reference backend) and on scalars inside the compiled numba kernel.
+Subclassing registers the model by class name (see :func:`get` and :func:`list_models`).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pydantic
+
+from vbrain.config.traits import Declared, ValidationError
+
+__all__ = [
+    "Model",
+    "StateVariable",
+    "get",
+    "list_models",
+    "parse_expression",
+    "where",
+]
+
+
+def where(condition: Any, if_true: Any, if_false: Any) -> Any:
+    """Branch usable in a ``dfun``: ``numpy.where`` on arrays, a plain branch when compiled."""
+    return np.where(condition, if_true, if_false)
+
+
+@dataclass(frozen=True)
+class StateVariable:
+    """Declaration of a state variable.
+
+    Parameters
+    ----------
+    range
+        ``(lo, hi)`` typical range; random initial histories are drawn uniformly from it and
+        phase-plane plots use it as default axis limits.
+    bounds
+        Hard limits ``(lo, hi)`` (either may be ``None``) enforced by the integrators after
+        every stage (e.g. a firing rate that cannot go negative).
+    unit, doc
+        Unit and description.
+    """
+
+    range: tuple[float, float]
+    bounds: tuple[float | None, float | None] | None = None
+    unit: str | None = None
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        lo, hi = self.range
+        if not lo < hi:
+            raise ValidationError(f"StateVariable range must satisfy lo < hi, got {self.range}")
+
+
+_REGISTRY: dict[str, type[Model]] = {}
+
+_ALLOWED_FUNCS = {
+    "abs", "sin", "cos", "tan", "exp", "log", "log10", "sqrt", "tanh", "sinh", "cosh",
+    "arctan", "arcsin", "arccos", "sign",
+}  # fmt: skip
+
+
+def parse_expression(expr: str, names: tuple[str, ...]) -> str:
+    """Validate an arithmetic expression over ``names``; return it in canonical form.
+
+    Allowed: numbers, the given names, ``+ - * / **``, unary minus and the functions
+    ``abs sin cos tan exp log log10 sqrt tanh sinh cosh arctan arcsin arccos sign``.
+    Function calls are rewritten to ``np.<func>`` so the expression compiles for numpy
+    and numba alike.
+    """
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        raise ValidationError(f"cannot parse expression {expr!r}") from None
+
+    class Rewrite(ast.NodeTransformer):
+        def visit_Call(self, node: ast.Call) -> ast.AST:  # noqa: N802 - ast API
+            func = node.func
+            fname = func.id if isinstance(func, ast.Name) else None
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                if func.value.id in ("np", "numpy"):
+                    fname = func.attr
+            if fname not in _ALLOWED_FUNCS or node.keywords:
+                raise ValidationError(
+                    f"expression {expr!r}: function {ast.unparse(func)!r} is not allowed; use "
+                    f"one of {sorted(_ALLOWED_FUNCS)}"
+                )
+            node.func = ast.Attribute(ast.Name("np", ast.Load()), fname, ast.Load())
+            node.args = [self.visit(a) for a in node.args]
+            return node
+
+    allowed = (
+        ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Load, ast.Call,
+        ast.Attribute, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd,
+    )  # fmt: skip
+    for node in ast.walk(tree):
+        if not isinstance(node, allowed):
+            raise ValidationError(
+                f"expression {expr!r}: {type(node).__name__} is not allowed; use arithmetic "
+                "(+ - * / **) on state variables, numbers and elementary functions"
+            )
+        if isinstance(node, ast.Constant) and not isinstance(node.value, int | float):
+            raise ValidationError(f"expression {expr!r}: only numeric constants are allowed")
+        if isinstance(node, ast.Name) and node.id not in names and node.id not in ("np", "numpy"):
+            if node.id in _ALLOWED_FUNCS:
+                continue
+            raise ValidationError(
+                f"expression {expr!r} uses unknown name {node.id!r}; state variables are "
+                f"{list(names)}"
+            )
+    tree = Rewrite().visit(tree)
+    return ast.unparse(tree)
+
+
+def _function_source(func: Callable[..., Any]) -> str:
+    """Source of a plain function or staticmethod body, dedented, without decorators."""
+    src = textwrap.dedent(inspect.getsource(func))
+    tree = ast.parse(src)
+    fn = tree.body[0]
+    if not isinstance(fn, ast.FunctionDef):
+        raise ValidationError(f"{func!r} must be a plain function defined with def")
+    fn.decorator_list = []
+    return ast.unparse(fn)
+
+
+class Model(Declared):
+    """Base class of neural mass models (see the module docstring for how to write one)."""
+
+    kind: ClassVar[str] = "model"
+    state_variables: ClassVar[dict[str, StateVariable]] = {}
+    coupling_variables: ClassVar[tuple[str, ...]] = ()
+    stimulus_variables: ClassVar[tuple[str, ...] | None] = None
+    n_mode: ClassVar[int] = 1
+    helpers: ClassVar[tuple[Callable[..., Any], ...]] = ()
+    """Module-level functions the ``dfun`` calls; compiled with it."""
+
+    variables_of_interest: tuple[str, ...] = ()
+
+    # derived once per class in __pydantic_init_subclass__
+    _dfun_args: ClassVar[tuple[str, ...]] = ()
+    _parameter_names: ClassVar[tuple[str, ...]] = ()
+
+    @staticmethod
+    def dfun(*args: Any) -> tuple[Any, ...]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if not cls.state_variables or cls.dfun is Model.dfun:
+            return  # abstract intermediate class
+        cls._parameter_names = tuple(n for n in cls.model_fields if n != "variables_of_interest")
+        svars = tuple(cls.state_variables)
+        for cv in cls.coupling_variables:
+            if cv not in svars:
+                raise ValidationError(
+                    f"{cls.__name__}: coupling variable {cv!r} is not a state variable {svars}"
+                )
+        if cls.stimulus_variables is not None:
+            for sv in cls.stimulus_variables:
+                if sv not in svars:
+                    raise ValidationError(
+                        f"{cls.__name__}: stimulus variable {sv!r} is not a state variable"
+                    )
+        known = set(svars) | set(cls._parameter_names)
+        known |= {f"c_{k}" for k in range(max(len(cls.coupling_variables), 1) + 1)}
+        known |= {f"lc_{k}" for k in range(max(len(cls.coupling_variables), 1))}
+        args = tuple(inspect.signature(cls.dfun).parameters)
+        unknown = [a for a in args if a not in known]
+        if unknown:
+            raise ValidationError(
+                f"{cls.__name__}.dfun has arguments {unknown} that are neither state variables "
+                f"{list(svars)}, parameters {list(cls._parameter_names)}, coupling terms c_k "
+                "nor local-coupling terms lc_k"
+            )
+        cls._dfun_args = args
+        _REGISTRY[cls.__name__] = cls
+
+    @pydantic.model_validator(mode="after")
+    def _check_voi(self) -> Model:
+        names = self.state_names()
+        if not self.variables_of_interest:
+            raise ValueError(
+                f"variables_of_interest must name at least one of the state variables {names}"
+            )
+        for expr in self.variables_of_interest:
+            parse_expression(expr, names)
+        return self
+
+    # -- derived declarations --------------------------------------------------------------
+
+    @classmethod
+    def state_names(cls) -> tuple[str, ...]:
+        return tuple(cls.state_variables)
+
+    @classmethod
+    def n_var(cls) -> int:
+        return len(cls.state_variables)
+
+    @classmethod
+    def cvar(cls) -> np.ndarray:
+        """Indices of the coupling variables among the state variables."""
+        names = cls.state_names()
+        return np.array([names.index(c) for c in cls.coupling_variables], dtype=np.intp)
+
+    @classmethod
+    def stvar(cls) -> np.ndarray:
+        """Indices of the state variables that receive stimuli (default: coupling variables)."""
+        names = cls.state_names()
+        st = cls.coupling_variables if cls.stimulus_variables is None else cls.stimulus_variables
+        return np.array([names.index(c) for c in st], dtype=np.intp)
+
+    @classmethod
+    def parameter_names(cls) -> tuple[str, ...]:
+        return cls._parameter_names
+
+    @classmethod
+    def dfun_arguments(cls) -> tuple[str, ...]:
+        return cls._dfun_args
+
+    @classmethod
+    def dfun_source(cls) -> str:
+        """Source of ``dfun`` (and helpers) as a module-level function named ``dfun``."""
+        parts = [_function_source(h) for h in cls.helpers]
+        src = _function_source(cls.dfun)
+        parts.append(src)
+        return "\n\n".join(parts)
+
+    @classmethod
+    def state_ranges(cls) -> np.ndarray:
+        return np.array([sv.range for sv in cls.state_variables.values()], dtype=float)
+
+    @classmethod
+    def state_bounds(cls) -> np.ndarray | None:
+        """Array (n_var, 2) of hard bounds with ±inf where unbounded, or None if unbounded."""
+        if all(sv.bounds is None for sv in cls.state_variables.values()):
+            return None
+        out = np.empty((cls.n_var(), 2))
+        for i, sv in enumerate(cls.state_variables.values()):
+            lo, hi = sv.bounds if sv.bounds is not None else (None, None)
+            out[i] = (-np.inf if lo is None else lo, np.inf if hi is None else hi)
+        return out
+
+    def voi_expressions(self) -> tuple[str, ...]:
+        """Canonical (``np.``-qualified) expressions of the variables of interest."""
+        return tuple(parse_expression(e, self.state_names()) for e in self.variables_of_interest)
+
+    # -- values -----------------------------------------------------------------------------
+
+    def parameter_matrix(self, n_node: int) -> np.ndarray:
+        """Parameters as an array ``(n_param, n_node)`` (scalars broadcast).
+
+        Raises if a per-node parameter does not have ``n_node`` values.
+        """
+        names = self.parameter_names()
+        out = np.empty((len(names), n_node))
+        for k, name in enumerate(names):
+            value = np.asarray(getattr(self, name), dtype=float)
+            if value.ndim == 1 and value.size != n_node:
+                raise ValidationError(
+                    f"{type(self).__name__}.{name} has {value.size} values but the network "
+                    f"has {n_node} nodes; give one value or one per node"
+                )
+            out[k] = value
+        return out
+
+    def initial(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+        """Random states uniform within each variable's range, clipped to its bounds.
+
+        ``shape`` is ``(n_time, n_var, n_node, n_mode)``.
+        """
+        n_time, n_var, n_node, n_mode = shape
+        ranges = self.state_ranges()
+        u = rng.random(shape)
+        lo = ranges[:, 0][None, :, None, None]
+        hi = ranges[:, 1][None, :, None, None]
+        x = lo + (hi - lo) * u
+        bounds = self.state_bounds()
+        if bounds is not None:
+            x = np.clip(x, bounds[:, 0][None, :, None, None], bounds[:, 1][None, :, None, None])
+        return x
+
+    def derivative(
+        self,
+        state: np.ndarray,
+        coupling: np.ndarray | None = None,
+        local_coupling: np.ndarray | float = 0.0,
+        parameters: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Evaluate ``dfun`` on arrays (the numpy reference path).
+
+        Parameters
+        ----------
+        state
+            ``(n_var, n_node, n_mode)``.
+        coupling
+            ``(n_term, n_node, n_mode)`` long-range coupling (zeros if None).
+        local_coupling
+            ``(n_cvar, n_node, n_mode)`` local coupling terms, or 0.
+        parameters
+            ``(n_param, n_node)`` from :meth:`parameter_matrix` (computed if None).
+        """
+        n_var, n_node, n_mode = state.shape
+        if parameters is None:
+            parameters = self.parameter_matrix(n_node)
+        if coupling is None:
+            coupling = np.zeros((len(self.coupling_variables), n_node, n_mode))
+        kwargs = self._dfun_kwargs(state, coupling, local_coupling, parameters)
+        out = type(self).dfun(**kwargs)
+        if len(out) != n_var:
+            raise ValidationError(
+                f"{type(self).__name__}.dfun returned {len(out)} derivatives for {n_var} state "
+                "variables"
+            )
+        return np.stack([np.broadcast_to(d, (n_node, n_mode)) for d in out]).astype(float)
+
+    def _dfun_kwargs(
+        self,
+        state: np.ndarray,
+        coupling: np.ndarray,
+        local_coupling: np.ndarray | float,
+        parameters: np.ndarray,
+    ) -> dict[str, Any]:
+        names = self.state_names()
+        pnames = self.parameter_names()
+        kwargs: dict[str, Any] = {}
+        for arg in self.dfun_arguments():
+            if arg in names:
+                kwargs[arg] = state[names.index(arg)]
+            elif arg in pnames:
+                kwargs[arg] = parameters[pnames.index(arg)][:, None]
+            elif arg.startswith("lc_"):
+                k = int(arg[3:])
+                kwargs[arg] = 0.0 if np.isscalar(local_coupling) else local_coupling[k]
+            else:  # c_k
+                k = int(arg[2:])
+                if k >= coupling.shape[0]:
+                    raise ValidationError(
+                        f"{type(self).__name__}.dfun uses coupling term {arg} but the coupling "
+                        f"provides only {coupling.shape[0]} term(s)"
+                    )
+                kwargs[arg] = coupling[k]
+        return kwargs
+
+    def observe(self, state: np.ndarray) -> np.ndarray:
+        """Variables of interest ``(n_voi, n_node, n_mode)`` from a state ``(n_var, ...)``."""
+        names = self.state_names()
+        env = {"np": np, **{n: state[i] for i, n in enumerate(names)}}
+        out = []
+        for expr in self.voi_expressions():
+            if expr in names:
+                out.append(state[names.index(expr)])
+            else:
+                code = compile(expr, "<voi>", "eval")
+                out.append(np.broadcast_to(eval(code, {"__builtins__": {}}, env), state.shape[1:]))  # noqa: S307 - validated AST
+        return np.stack(out)
+
+    @classmethod
+    def describe(cls) -> str:
+        """A text table of the parameters (name, default, range, unit, doc)."""
+        rows = [f"{cls.__name__}: state variables {list(cls.state_variables)}"]
+        for row in cls.field_table():
+            if row["name"] == "variables_of_interest":
+                continue
+            rng = "" if row["range"] is None else f"[{row['range'][0]:g}, {row['range'][1]:g}]"
+            rows.append(
+                f"  {row['name']:<12} {row['default']!s:<12} {rng:<18} {row['unit'] or '':<8} "
+                f"{row['doc']}"
+            )
+        return "\n".join(rows)
+
+
+def get(name: str) -> type[Model]:
+    """Model class by name (case-insensitive); raises with the list of known names."""
+    _ensure_loaded()
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    lowered = {k.lower(): v for k, v in _REGISTRY.items()}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    raise ValidationError(f"unknown model {name!r}; known models: {sorted(_REGISTRY)}")
+
+
+def list_models() -> list[str]:
+    """Names of all registered models."""
+    _ensure_loaded()
+    return sorted(_REGISTRY)
+
+
+def _ensure_loaded() -> None:
+    import vbrain.simulator.models  # noqa: F401 - importing registers the library models
