@@ -1,0 +1,17 @@
+"""Region-level simulator: models, couplings, integrators, noise, monitors and backends."""
+
+from vbrain.simulator import coupling, integrators, models, monitors, noise
+from vbrain.simulator.results import MonitorResult, SimulationResult
+from vbrain.simulator.simulator import Simulator, simulate
+
+__all__ = [
+    "MonitorResult",
+    "SimulationResult",
+    "Simulator",
+    "coupling",
+    "integrators",
+    "models",
+    "monitors",
+    "noise",
+    "simulate",
+]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from vbrain.config.traits import Attr, Parameter, ParamValue
 from vbrain.simulator.models.base import Model, StateVariable
 
@@ -59,6 +57,8 @@ class Generic2dOscillator(Model):
 
     @staticmethod
     def dfun(V, W, c_0, lc_0, tau, I, a, b, c, d, e, f, g, alpha, beta, gamma):
-        dV = d * tau * (alpha * W - f * V**3 + e * V**2 + g * V + gamma * I + gamma * c_0 + lc_0)
-        dW = d / tau * (a + b * V + c * V**2 - beta * W)
+        # operation order as in the reference implementation, for bit-level agreement
+        V2 = V * V
+        dV = d * tau * (alpha * W - f * V2 * V + e * V2 + g * V + gamma * I + gamma * c_0 + lc_0)
+        dW = d * (a + b * V + c * V2 - beta * W) / tau
         return dV, dW

@@ -1,0 +1,430 @@
+"""Region-level structural connectivity (the connectome) of a brain network model.
+
+A :class:`Connectivity` holds the coupling weights and tract lengths between ``n`` brain
+regions plus per-region geometry (centres, orientations, areas) and flags (cortical, right
+hemisphere).  Conventions follow TheVirtualBrain: ``weights[i, j]`` is the strength of the
+connection from source region ``j`` onto target region ``i``; lengths are in mm, the conduction
+speed in mm/ms (= m/s) and delays in ms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pydantic
+
+from vbrain.config.traits import Array, Attr, Declared, ValidationError
+
+__all__ = ["Connectivity"]
+
+_MISSING = object()
+_PER_REGION_FIELDS = ("centres", "orientations", "areas", "cortical", "hemispheres")
+
+
+def _shape_str(shape: Sequence[int]) -> str:
+    return "x".join(str(s) for s in shape) if len(shape) else "scalar"
+
+
+def _n_from_weights(weights: Any) -> int | None:
+    """Number of regions implied by raw ``weights`` input, or ``None`` if it is unusable."""
+    try:
+        shape = np.shape(weights)
+    except Exception:  # noqa: BLE001 - field validation reports the real problem
+        return None
+    if len(shape) != 2:
+        return None
+    return int(shape[0])
+
+
+def _distances(centres: Any) -> np.ndarray | None:
+    """Euclidean distances (mm) between all pairs of region centres, or ``None`` if invalid."""
+    try:
+        xyz = np.asarray(centres, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if xyz.ndim != 2 or xyz.shape[1] != 3:
+        return None
+    diff = xyz[:, np.newaxis, :] - xyz[np.newaxis, :, :]
+    return np.sqrt(np.sum(diff**2, axis=-1))
+
+
+def _hemispheres_from_labels(labels: Sequence[str]) -> np.ndarray | None:
+    """Right-hemisphere flags from labels all prefixed (or all suffixed) with r/l, else ``None``.
+
+    Mirrors the rule of the reference system: first try the first letter of every label, then
+    the last letter; ``r``/``R`` means right (True), ``l``/``L`` left (False).
+    """
+    for pick in (lambda s: s[:1], lambda s: s[-1:]):
+        flags = []
+        for label in labels:
+            letter = pick(str(label)).lower()
+            if letter == "r":
+                flags.append(True)
+            elif letter == "l":
+                flags.append(False)
+            else:
+                break
+        else:
+            if flags:
+                return np.array(flags, dtype=bool)
+    return None
+
+
+def _as_labels(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise ValueError("expected a sequence of region labels, got a single string")
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise ValueError(f"expected a 1-D sequence of labels, got shape {value.shape}")
+    try:
+        items = list(value)
+    except TypeError:
+        raise ValueError(
+            f"expected a sequence of region labels, got {type(value).__name__}"
+        ) from None
+    labels = []
+    for item in items:
+        if isinstance(item, bytes | np.bytes_):
+            item = item.decode("utf-8", errors="replace")
+        if not isinstance(item, str | np.str_):
+            raise ValueError(f"region labels must be strings, got {item!r}")
+        labels.append(str(item))
+    return tuple(labels)
+
+
+class Connectivity(Declared):
+    """Structural connectivity between ``n`` brain regions.
+
+    Only ``weights`` and ``tract_lengths`` are required; ``tract_lengths`` may be left out when
+    ``centres`` are given, in which case the Euclidean distances between the centres are used
+    (as the reference system does).  Every other per-region field has a default sized from
+    ``weights``.  All shapes, finiteness and signs are checked at construction.
+
+    Parameters
+    ----------
+    weights : array_like, shape (n, n)
+        Connection strengths (arbitrary units); row = target region, column = source region.
+        Any finite value is allowed, including negative ones.
+    tract_lengths : array_like, shape (n, n)
+        Lengths of the fibre tracts in mm, finite and >= 0.
+    centres : array_like, shape (n, 3)
+        Region centres in mm (default zeros).
+    region_labels : sequence of str, length n
+        Region names (default ``"r0"``, ``"r1"``, ...).  Duplicates are allowed.
+    orientations : array_like, shape (n, 3)
+        Average (dipole) orientation per region; zeros mean unknown (the default).
+    areas : array_like, shape (n,)
+        Region areas in mm² (default zeros).
+    cortical : array_like of bool, shape (n,)
+        True for cortical regions (default all True).
+    hemispheres : array_like of bool, shape (n,)
+        True for regions of the right hemisphere.  By default inferred from the labels when
+        they are given and all start (or all end) with ``r``/``l``; otherwise all False.
+    speed : float
+        Conduction speed in mm/ms (= m/s), > 0; ``math.inf`` means no delays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> conn = Connectivity(weights=np.ones((2, 2)), tract_lengths=[[0, 30.0], [30.0, 0]])
+    >>> float(conn.delays[0, 1])
+    10.0
+    >>> conn.horizon(dt=0.1)
+    101
+    """
+
+    kind = "connectivity"
+
+    weights: Array(float, 2) = Attr(
+        label="Connection weights",
+        unit="au",
+        doc="""Connection strengths (n x n); row = target region, column = source region.""",
+    )
+    tract_lengths: Array(float, 2, nonnegative=True) = Attr(
+        label="Tract lengths",
+        unit="mm",
+        doc="""Lengths of the fibre tracts between regions (n x n, >= 0). If not given,
+        Euclidean distances between region centres are used.""",
+    )
+    centres: Array(float, 2, (None, 3)) = Attr(
+        None, label="Region centres", unit="mm", doc="""Position of each region (n x 3)."""
+    )
+    region_labels: tuple[str, ...] = Attr(
+        None, label="Region labels", doc="""Name of each region (n strings)."""
+    )
+    orientations: Array(float, 2, (None, 3)) = Attr(
+        None,
+        label="Average orientations",
+        doc="""Average orientation of each region (n x 3 unit vectors); zeros = unknown.""",
+    )
+    areas: Array(float, 1, nonnegative=True) = Attr(
+        None, label="Region areas", unit="mm^2", doc="""Area of each region (n values)."""
+    )
+    cortical: Array(bool, 1) = Attr(
+        None, label="Cortical", doc="""True for cortical regions (n flags)."""
+    )
+    hemispheres: Array(bool, 1) = Attr(
+        None, label="Right hemisphere", doc="""True for regions in the right hemisphere."""
+    )
+    speed: float = Attr(
+        3.0,
+        label="Conduction speed",
+        unit="mm/ms",
+        range=(1.0, 20.0),
+        doc="""Conduction speed along the tracts in mm/ms (= m/s); must be > 0;
+        infinity means no delays.""",
+    )
+
+    # -- validation --------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic stores the new value before the model-level checks run; put the old one
+        # back when they fail so a rejected assignment leaves the object valid.
+        old = self.__dict__.get(name, _MISSING)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            if old is not _MISSING:
+                self.__dict__[name] = old
+            raise
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _fill_defaults(cls, data: Any) -> Any:
+        """Derive tract lengths from centres and size the per-region defaults from weights."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("weights") is None:
+            raise ValueError("Connectivity needs weights (an n x n array; row = target)")
+        n = _n_from_weights(data.get("weights"))
+        if data.get("tract_lengths") is None:
+            if data.get("centres") is None:
+                raise ValueError(
+                    "Connectivity needs tract_lengths (n x n, mm) or centres (n x 3, mm) to "
+                    "derive them from"
+                )
+            dist = _distances(data["centres"])
+            if dist is None:
+                raise ValueError(
+                    f"Connectivity.centres has shape {np.shape(data['centres'])}; centres must "
+                    "be an n x 3 array of numbers (mm) to derive tract_lengths from them"
+                )
+            data["tract_lengths"] = dist
+        if n is None:
+            return data
+        labels = data.get("region_labels")
+        if data.get("hemispheres") is None:
+            inferred = None
+            if labels is not None:
+                try:
+                    inferred = _hemispheres_from_labels(_as_labels(labels))
+                except ValueError:
+                    inferred = None  # the region_labels field reports the problem
+            data["hemispheres"] = inferred if inferred is not None else np.zeros(n, bool)
+        if labels is None:
+            data["region_labels"] = tuple(f"r{i}" for i in range(n))
+        defaults = {
+            "centres": lambda: np.zeros((n, 3)),
+            "orientations": lambda: np.zeros((n, 3)),
+            "areas": lambda: np.zeros(n),
+            "cortical": lambda: np.ones(n, bool),
+        }
+        for name, make in defaults.items():
+            if data.get(name) is None:
+                data[name] = make()
+        return data
+
+    @pydantic.field_validator("region_labels", mode="before")
+    @classmethod
+    def _check_labels(cls, value: Any) -> tuple[str, ...]:
+        return _as_labels(value)
+
+    @pydantic.field_validator("speed", mode="before")
+    @classmethod
+    def _check_speed(cls, value: Any) -> float:
+        if isinstance(value, bool):
+            raise ValueError("speed must be a number in mm/ms, got a bool")
+        try:
+            speed = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"speed must be a number in mm/ms, got {value!r}") from None
+        if math.isnan(speed) or speed <= 0:
+            raise ValueError(f"speed must be > 0 mm/ms (use math.inf for no delays), got {speed!r}")
+        return speed
+
+    @pydantic.model_validator(mode="after")
+    def _check_shapes(self) -> Connectivity:
+        w = self.weights
+        if w.shape[0] != w.shape[1]:
+            raise ValueError(
+                f"Connectivity.weights is {_shape_str(w.shape)}; weights must be square (n x n)"
+            )
+        n = w.shape[0]
+        if n == 0:
+            raise ValueError("Connectivity.weights is empty; at least one region is needed")
+        if self.tract_lengths.shape != w.shape:
+            raise ValueError(
+                f"Connectivity.tract_lengths is {_shape_str(self.tract_lengths.shape)} but "
+                f"weights is {_shape_str(w.shape)}; they must have the same shape"
+            )
+        for name in _PER_REGION_FIELDS:
+            arr = getattr(self, name)
+            if arr.shape[0] != n:
+                raise ValueError(
+                    f"Connectivity.{name} has shape {arr.shape} but weights is "
+                    f"{_shape_str(w.shape)}; {name} needs one entry per region ({n})"
+                )
+        if len(self.region_labels) != n:
+            raise ValueError(
+                f"Connectivity.region_labels has {len(self.region_labels)} labels but weights "
+                f"is {_shape_str(w.shape)}; one label per region ({n}) is needed"
+            )
+        return self
+
+    # -- derived quantities ------------------------------------------------------------
+
+    @property
+    def n_region(self) -> int:
+        """Number of regions ``n``."""
+        return int(self.weights.shape[0])
+
+    @property
+    def n_nonzero(self) -> int:
+        """Number of non-zero connection weights."""
+        return int(np.count_nonzero(self.weights))
+
+    @property
+    def is_symmetric(self) -> bool:
+        """True when the weights matrix equals its transpose exactly (undirected network)."""
+        return bool(np.array_equal(self.weights, self.weights.T))
+
+    @property
+    def delays(self) -> np.ndarray:
+        """Conduction delays in ms, ``tract_lengths / speed`` (all zeros when speed is inf)."""
+        if math.isinf(self.speed):
+            return np.zeros_like(self.tract_lengths)
+        return self.tract_lengths / self.speed
+
+    def idelays(self, dt: float) -> np.ndarray:
+        """Delays in integration steps.
+
+        Parameters
+        ----------
+        dt : float
+            Integration time step in ms (> 0).
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (n, n)
+            ``rint(delays / dt)``, rounding halves to even like :func:`numpy.rint`.
+        """
+        dt = _check_dt(dt)
+        return np.rint(self.delays / dt).astype(np.int64)
+
+    def horizon(self, dt: float) -> int:
+        """Length of the delay history in steps, ``idelays(dt).max() + 1``.
+
+        Parameters
+        ----------
+        dt : float
+            Integration time step in ms (> 0).
+
+        Returns
+        -------
+        int
+            Number of time points a circular history buffer needs.
+        """
+        return int(self.idelays(dt).max()) + 1
+
+    def summary(self) -> dict[str, Any]:
+        """Key figures of the connectome.
+
+        Returns
+        -------
+        dict
+            ``n_region``, ``n_nonzero``, ``weights_min``/``max``/``mean``,
+            ``tract_lengths_min``/``max``/``mean`` (mm), ``speed`` (mm/ms),
+            ``is_symmetric``.
+        """
+        w, t = self.weights, self.tract_lengths
+        return {
+            "n_region": self.n_region,
+            "n_nonzero": self.n_nonzero,
+            "weights_min": float(w.min()),
+            "weights_max": float(w.max()),
+            "weights_mean": float(w.mean()),
+            "tract_lengths_min": float(t.min()),
+            "tract_lengths_max": float(t.max()),
+            "tract_lengths_mean": float(t.mean()),
+            "speed": self.speed,
+            "is_symmetric": self.is_symmetric,
+        }
+
+    # -- copies ------------------------------------------------------------------------
+
+    def replace(self, **changes: Any) -> Connectivity:
+        """Validated copy with some fields changed.
+
+        Parameters
+        ----------
+        **changes
+            New field values, e.g. ``weights=...``.
+
+        Returns
+        -------
+        Connectivity
+            A new object; arrays are copies, never shared with ``self``.
+        """
+        unknown = set(changes) - set(type(self).model_fields)
+        if unknown:
+            raise ValidationError(f"Connectivity has no field(s) {sorted(unknown)}")
+        copy = self.model_copy(update=changes, deep=True)
+        return type(self)(**{name: getattr(copy, name) for name in type(self).model_fields})
+
+    def with_speed(self, speed: float) -> Connectivity:
+        """Copy with another conduction speed (mm/ms, > 0, ``math.inf`` = no delays)."""
+        return self.replace(speed=speed)
+
+    def scaled(self, mode: str = "tract") -> Connectivity:
+        """Copy with normalised weights.
+
+        Parameters
+        ----------
+        mode : {"tract", "region", "none"}
+            ``"tract"`` (alias ``"edge"``) divides by the largest absolute weight, so the
+            strongest connection becomes 1; ``"region"`` (alias ``"node"``) divides by the
+            largest absolute total input to a region (row sum); ``"none"`` changes nothing.
+            An all-zero matrix is returned unchanged.
+
+        Returns
+        -------
+        Connectivity
+            A validated copy with the scaled weights.
+        """
+        w = self.weights
+        if mode in ("tract", "edge"):
+            factor = float(np.abs(w).max())
+        elif mode in ("region", "node"):
+            factor = float(np.abs(w.sum(axis=1)).max())
+        elif mode in ("none", None):
+            factor = 1.0
+        else:
+            raise ValidationError(
+                f"Connectivity.scaled: unknown mode {mode!r}; use 'tract', 'region' or 'none'"
+            )
+        if factor == 0.0:
+            factor = 1.0
+        return self.replace(weights=w / factor)
+
+
+def _check_dt(dt: Any) -> float:
+    try:
+        value = float(dt)
+    except (TypeError, ValueError):
+        raise ValidationError(f"dt must be a number in ms, got {dt!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValidationError(f"dt must be a finite number > 0 ms, got {dt!r}")
+    return value
