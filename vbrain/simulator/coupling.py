@@ -159,6 +159,7 @@ class Coupling(Declared):
         targets: np.ndarray,
         sources: np.ndarray,
         params: np.ndarray,
+        float32_sums: bool = False,
     ) -> np.ndarray:
         """Coupling ``(n_term, n_node, n_mode)`` from sparse edges (reference path).
 
@@ -172,6 +173,9 @@ class Coupling(Declared):
             Edge weights and node indices, edges sorted by target (CSR order).
         params
             ``(n_param, n_node)``.
+        float32_sums
+            Emulate the reference system: float32 products summed with
+            ``numpy.add.reduceat`` in float32 (its history buffer is single precision).
         """
         n_term, n_node, n_mode = y_current.shape
         out = np.empty_like(y_current)
@@ -182,12 +186,19 @@ class Coupling(Declared):
             pre = np.broadcast_to(
                 self._call("pre", p_edge, x_i=x_i, x_j=y_delayed[k]), y_delayed[k].shape
             )
-            contrib = weights[:, None] * pre
-            # bincount sums sequentially in edge order, as the compiled kernel does
-            gx = np.stack(
-                [np.bincount(targets, contrib[:, m], minlength=n_node) for m in range(n_mode)],
-                axis=-1,
-            )
+            if float32_sums:
+                contrib32 = weights.astype(np.float32)[:, None] * pre.astype(np.float32)
+                gx = np.zeros((n_node, n_mode))
+                if targets.size:
+                    starts = np.r_[0, np.nonzero(np.diff(targets))[0] + 1]
+                    gx[targets[starts]] = np.add.reduceat(contrib32, starts, axis=0)
+            else:
+                contrib = weights[:, None] * pre
+                # bincount sums sequentially in edge order, as the compiled kernel does
+                gx = np.stack(
+                    [np.bincount(targets, contrib[:, m], minlength=n_node) for m in range(n_mode)],
+                    axis=-1,
+                )
             out[k] = self._call("post", p_node, gx=gx, x_i=y_current[k], k=k, n_node=n_node)
         return out
 

@@ -101,6 +101,10 @@ class Simulator:
         ``"numba"`` (fused compiled kernel, default) or ``"numpy"`` (the reference path).
     chunk_steps
         Steps advanced per kernel call (memory vs Python overhead); None picks a size.
+    compat
+        ``"tvb"`` emulates the reference system's single-precision history and coupling sums
+        (float32 ring buffer, float32 products summed in numpy's pairwise order) to reproduce
+        its numbers; None (default) keeps everything in float64.
     """
 
     def __init__(
@@ -115,6 +119,7 @@ class Simulator:
         seed: int | None = None,
         backend: str = "numba",
         chunk_steps: int | None = None,
+        compat: str | None = None,
     ) -> None:
         from vbrain.simulator.models.generic_2d_oscillator import Generic2dOscillator
 
@@ -149,6 +154,9 @@ class Simulator:
         if chunk_steps is not None and chunk_steps < 1:
             raise ValidationError(f"chunk_steps must be >= 1, got {chunk_steps}")
         self.chunk_steps = chunk_steps
+        if compat not in (None, "tvb"):
+            raise ValidationError(f"compat {compat!r} is unknown; use None or 'tvb'")
+        self.compat = compat
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.plan = self._make_plan()
@@ -270,10 +278,10 @@ class Simulator:
         if self.backend_name == "numpy":
             from vbrain.simulator.backends.numpy_backend import NumpyBackend
 
-            return NumpyBackend(self.plan, history, self.rng)
+            return NumpyBackend(self.plan, history, self.rng, self.compat)
         from vbrain.simulator.backends.numba_backend import NumbaBackend
 
-        return NumbaBackend(self.plan, history, self.rng)
+        return NumbaBackend(self.plan, history, self.rng, self.compat)
 
     # -- running ------------------------------------------------------------------------------
 
@@ -415,6 +423,7 @@ def simulate(
     seed: int | None = None,
     backend: str = "numba",
     progress: bool = False,
+    compat: str | None = None,
 ) -> SimulationResult:
     """Configure and run a simulation in one call; see :class:`Simulator` for the options.
 
@@ -430,5 +439,6 @@ def simulate(
         initial_history=initial_history,
         seed=seed,
         backend=backend,
+        compat=compat,
     )
     return sim.run(duration, progress=progress)

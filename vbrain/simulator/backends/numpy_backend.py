@@ -19,18 +19,26 @@ if TYPE_CHECKING:
 class NumpyBackend:
     """Step-by-step numpy implementation of a :class:`~vbrain.simulator.simulator.Plan`."""
 
-    def __init__(self, plan: Plan, history: np.ndarray, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        history: np.ndarray,
+        rng: np.random.Generator,
+        compat: str | None = None,
+    ) -> None:
         self.plan = plan
         self.rng = rng
+        self.f32 = compat == "tvb"
         h = plan.horizon
         # ring slot of step s is s % h; history[-1] is step 0
-        self.hist = np.empty((h, plan.n_cvar, plan.n_node, plan.n_mode))
+        dtype = np.float32 if self.f32 else np.float64
+        self.hist = np.empty((h, plan.n_cvar, plan.n_node, plan.n_mode), dtype=dtype)
         for back in range(h):
             self.hist[(-back) % h] = history[h - 1 - back][plan.cvar]
         self.state = history[-1].copy()
         self.eta = None
         if plan.noise_ga is not None and plan.ntau > 0:
-            self.eta = rng.standard_normal(self.state.shape)
+            self.eta = self._normal()
         self.acc = [
             np.zeros((len(mp.indices), plan.n_node, plan.n_mode)) if mp.mean else None
             for mp in plan.monitors
@@ -67,7 +75,8 @@ class NumpyBackend:
         y_delayed = self._terms(delayed, p.sources)
         y_current = self._terms(current)
         return p.coupling.evaluate(
-            y_current, y_delayed, p.weights, p.targets, p.sources, p.coupling_params
+            y_current, y_delayed, p.weights, p.targets, p.sources, p.coupling_params,
+            float32_sums=self.f32,
         )
 
     def _constrain(self, x: np.ndarray) -> np.ndarray:
@@ -79,11 +88,17 @@ class NumpyBackend:
             x[p.clamp_idx] = p.clamp_val[:, None, None]
         return x
 
+    def _normal(self) -> np.ndarray:
+        """Standard normals drawn node by node, mode by mode, variable by variable (the
+        order of the compiled kernel), returned as ``(n_var, n_node, n_mode)``."""
+        p = self.plan
+        return np.moveaxis(self.rng.standard_normal((p.n_node, p.n_mode, p.n_var)), -1, 0)
+
     def _noise(self, x: np.ndarray) -> np.ndarray | float:
         p = self.plan
         if p.noise_ga is None:
             return 0.0
-        z = self.rng.standard_normal(x.shape)
+        z = self._normal()
         if self.eta is None:
             dw = np.sqrt(p.dt) * z
         else:

@@ -1,0 +1,554 @@
+"""Fused numba kernel: the whole step loop compiled, Python only per chunk.
+
+For a configuration (model, coupling, integrator scheme, noise kind, monitors, bounds...) a
+module is generated as Python source: the model's ``dfun`` and the coupling's functions are
+pasted in and compiled inline, and one ``kernel`` function advances ``n_steps`` steps doing the
+delayed sparse gather, coupling, integrator stages, noise and monitor accumulation.  The source
+is written to the kernel cache (``$VBRAIN_CACHE_DIR`` or ``~/.cache/vbrain/kernels``) under the
+hash of its text, so numba's on-disk cache serves later processes.
+
+Layout: the history holds the coupling *terms* (the coupling's ``transform`` of the coupling
+variables, computed once per node and step) in a ring of ``rlen`` (a power of two >= horizon)
+slots per node: ``hist[term, mode, node * rlen + (step & mask)]``.  Edges are in CSR order by
+target.  With no Heun corrector re-coupling, each node is integrated completely (all stages)
+in one pass, since its coupling is fixed for the step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from vbrain.simulator.backends._codegen import PRELUDE
+
+if TYPE_CHECKING:
+    from vbrain.simulator.simulator import Plan
+
+CODEGEN_VERSION = "1"
+_MODULES: dict[str, ModuleType] = {}
+_LOCK = threading.Lock()
+
+PAIRWISE_F32 = '''
+
+@njit(cache=True)
+def pairwise_f32(a, lo, n):
+    """numpy's pairwise summation of a[lo:lo+n] in float32 (8 accumulators, 128 blocks)."""
+    if n < 8:
+        res = np.float32(0.0)
+        for i in range(lo, lo + n):
+            res = np.float32(res + a[i])
+        return res
+    elif n <= 128:
+        r0 = a[lo]
+        r1 = a[lo + 1]
+        r2 = a[lo + 2]
+        r3 = a[lo + 3]
+        r4 = a[lo + 4]
+        r5 = a[lo + 5]
+        r6 = a[lo + 6]
+        r7 = a[lo + 7]
+        i = 8
+        stop = n - (n % 8)
+        while i < stop:
+            r0 = np.float32(r0 + a[lo + i])
+            r1 = np.float32(r1 + a[lo + i + 1])
+            r2 = np.float32(r2 + a[lo + i + 2])
+            r3 = np.float32(r3 + a[lo + i + 3])
+            r4 = np.float32(r4 + a[lo + i + 4])
+            r5 = np.float32(r5 + a[lo + i + 5])
+            r6 = np.float32(r6 + a[lo + i + 6])
+            r7 = np.float32(r7 + a[lo + i + 7])
+            i += 8
+        res = np.float32(np.float32(np.float32(r0 + r1) + np.float32(r2 + r3))
+                         + np.float32(np.float32(r4 + r5) + np.float32(r6 + r7)))
+        while i < n:
+            res = np.float32(res + a[lo + i])
+            i += 1
+        return res
+    else:
+        n2 = n // 2
+        n2 -= n2 % 8
+        return np.float32(pairwise_f32(a, lo, n2) + pairwise_f32(a, lo + n2, n - n2))
+
+
+@njit(inline="always", cache=True)
+def reduceat_f32(a, n):
+    """numpy.add.reduceat of one segment a[:n] in float32: first element + pairwise rest."""
+    if n == 0:
+        return np.float32(0.0)
+    if n == 1:
+        return a[0]
+    return np.float32(a[0] + pairwise_f32(a, 1, n - 1))
+'''
+
+
+def cache_dir() -> Path:
+    """Directory of generated kernel modules (and numba's cache of them)."""
+    env = os.environ.get("VBRAIN_CACHE_DIR")
+    base = Path(env) if env else Path.home() / ".cache" / "vbrain"
+    return base / "kernels"
+
+
+# --------------------------------------------------------------------------------------------
+# code generation
+
+
+class _Code:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.level = 0
+
+    def __call__(self, line: str = "") -> None:
+        self.lines.append("    " * self.level + line if line else "")
+
+    def indent(self) -> _Indent:
+        return _Indent(self)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+class _Indent:
+    def __init__(self, code: _Code) -> None:
+        self.code = code
+
+    def __enter__(self) -> None:
+        self.code.level += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.code.level -= 1
+
+
+def _rename(source: str, new_name: str) -> str:
+    head, rest = source.split("(", 1)
+    assert head.startswith("def ")
+    return f"def {new_name}({rest}"
+
+
+def _inline(source: str) -> str:
+    return '@njit(inline="always", cache=True)\n' + source
+
+
+def generate_source(plan: Plan, compat: str | None) -> str:
+    """Python source of the kernel module for ``plan``."""
+    model, cpl, integ = plan.model, plan.coupling, plan.integrator
+    mcls, ccls = type(model), type(cpl)
+    nv, nt, ncv = plan.n_var, plan.n_term, plan.n_cvar
+    snames = mcls.state_names()
+    pnames = mcls.parameter_names()
+    cpnames = ccls.parameter_names()
+    scheme = integ.scheme
+    recompute = scheme == "heun" and bool(getattr(integ, "recompute_coupling", False))
+    stochastic = plan.noise_ga is not None
+    coloured = stochastic and plan.ntau > 0
+    f32 = compat == "tvb"
+    bounds = plan.bounds
+    clamp = [int(i) for i in plan.clamp_idx]
+
+    parts = [f"# generated by vbrain (codegen {CODEGEN_VERSION}); do not edit", PRELUDE]
+    if f32:
+        parts.append(PAIRWISE_F32)
+    for helper in mcls.helpers:
+        from vbrain.simulator.models.base import _function_source
+
+        parts.append(_inline(_function_source(helper)))
+    from vbrain.simulator.models.base import _function_source
+
+    parts.append(_inline(_function_source(mcls.dfun)))
+    for role in ("transform", "pre", "post"):
+        parts.append(_inline(_rename(ccls.function_source(role), "c_" + role)))
+    voi_exprs = model.voi_expressions()
+    for q, expr in enumerate(voi_exprs):
+        parts.append(_inline(f"def voi_{q}({', '.join(snames)}):\n    return {expr}"))
+
+    def ccall(role: str, node: str, **given: str) -> str:
+        args = []
+        for a in ccls.arguments(role):
+            args.append(given[a] if a in given else f"cp[{cpnames.index(a)}, {node}]")
+        return f"c_{role}({', '.join(args)})"
+
+    def dfun_call(xs: list[str], cs: list[str]) -> str:
+        args = []
+        for a in mcls.dfun_arguments():
+            if a in snames:
+                args.append(xs[snames.index(a)])
+            elif a in pnames:
+                args.append(f"mp[{pnames.index(a)}, i]")
+            elif a.startswith("lc_"):
+                args.append("0.0")
+            else:
+                args.append(cs[int(a[2:])])
+        return f"dfun({', '.join(args)})"
+
+    def constrain(c: _Code, names: list[str]) -> None:
+        if bounds is not None:
+            for v in range(nv):
+                lo, hi = bounds[v]
+                if np.isfinite(lo):
+                    c(f"if {names[v]} < {lo!r}:")
+                    with c.indent():
+                        c(f"{names[v]} = {lo!r}")
+                if np.isfinite(hi):
+                    c(f"if {names[v]} > {hi!r}:")
+                    with c.indent():
+                        c(f"{names[v]} = {hi!r}")
+        for q, v in enumerate(clamp):
+            c(f"{names[v]} = clamp_val[{q}]")
+
+    mons = plan.monitors
+    mon_args = []
+    for j, mp_ in enumerate(mons):
+        mon_args += [f"out_{j}"] + ([f"acc_{j}"] if mp_.mean else [])
+    c = _Code()
+    sig = (
+        "n_steps, step0, dt, state, hist, mask, rlen, indptr, ebase, esrc, elag, eweight, mp, cp, "
+        "clamp_val, ga, gb, rng, eta, noise_e, noise_s, noise_scale, cbuf, xbuf, kbuf, ybuf, "
+        "prodbuf, counts" + "".join(", " + a for a in mon_args)
+    )
+    c("@njit(cache=True, nogil=True, boundscheck=False, error_model='numpy')")
+    c(f"def kernel({sig}):")
+    with c.indent():
+        c("n_node = state.shape[1]")
+        c("n_mode = state.shape[2]")
+        c("hdt = dt / 2.0")
+        if scheme == "rk4":
+            c("dt2 = dt / 2.0")
+            c("dt6 = dt / 6.0")
+        for j, mp_ in enumerate(mons):
+            c(f"istep_{j} = {mp_.istep}")
+        c("for t in range(n_steps):")
+        with c.indent():
+            c("s = step0 + t + 1")
+            c("prev = (s - 1) & mask")
+            c("cur = s & mask")
+            for j in range(len(mons)):
+                c(f"emit_{j} = (s % istep_{j}) == 0")
+            c("for i in range(n_node):")
+            with c.indent():
+                c("for m in range(n_mode):")
+                with c.indent():
+                    _gen_coupling(c, nt, "c", ccall, f32)
+                    xs = [f"x{v}" for v in range(nv)]
+                    for v in range(nv):
+                        c(f"x{v} = state[{v}, i, m]")
+                    if stochastic:
+                        _gen_noise(c, nv, coloured)
+                    cs = [f"c{k}" for k in range(nt)]
+                    noise = [f" + xi{v}" if stochastic else "" for v in range(nv)]
+                    if recompute:
+                        # phase 1: predictor for every node; the corrector runs after all
+                        # predictors exist so zero-delay coupling can read them
+                        ks = [f"k{v}" for v in range(nv)]
+                        c(f"{', '.join(ks)}, = {dfun_call(xs, cs)}")
+                        ps = [f"p{v}" for v in range(nv)]
+                        for v in range(nv):
+                            c(f"p{v} = x{v} + dt * k{v}{noise[v]}")
+                        constrain(c, ps)
+                        for v in range(nv):
+                            c(f"xbuf[{v}, i, m] = p{v}")
+                            c(f"kbuf[{v}, i, m] = k{v}")
+                            if stochastic:
+                                c(f"kbuf[{nv + v}, i, m] = xi{v}")
+                        for k in range(nt):
+                            c(f"cbuf[{k}, i, m] = c{k}")
+                        cv_p = ", ".join(f"p{cv}" for cv in plan.cvar)
+                        for k in range(nt):
+                            c(f"ybuf[{k}, i, m] = {ccall('transform', 'i', x=f'({cv_p},)', k=str(k))}")
+                    else:
+                        _gen_fused_step(c, scheme, nv, xs, cs, noise, dfun_call, constrain)
+                        _gen_store(c, nv, nt, plan, ccall, f32)
+                        _gen_monitors(c, mons, voi_exprs, snames, "x", "c")
+            if recompute:
+                c("for i in range(n_node):")
+                with c.indent():
+                    c("for m in range(n_mode):")
+                    with c.indent():
+                        _gen_coupling(c, nt, "d", ccall, f32, pred=True)
+                        for v in range(nv):
+                            c(f"x{v} = state[{v}, i, m]")
+                            c(f"p{v} = xbuf[{v}, i, m]")
+                            if stochastic:
+                                c(f"xi{v} = kbuf[{nv + v}, i, m]")
+                        ps = [f"p{v}" for v in range(nv)]
+                        ds = [f"d{k}" for k in range(nt)]
+                        ls = [f"l{v}" for v in range(nv)]
+                        c(f"{', '.join(ls)}, = {dfun_call(ps, ds)}")
+                        xs = [f"x{v}" for v in range(nv)]
+                        for v in range(nv):
+                            c(f"x{v} = x{v} + hdt * (kbuf[{v}, i, m] + l{v}){noise[v]}")
+                        constrain(c, xs)
+                        for k in range(nt):
+                            c(f"c{k} = cbuf[{k}, i, m]")
+                        _gen_store(c, nv, nt, plan, ccall, f32)
+                        _gen_monitors(c, mons, voi_exprs, snames, "x", "c")
+            for j in range(len(mons)):
+                c(f"if emit_{j}:")
+                with c.indent():
+                    c(f"counts[{j}] += 1")
+    parts.append(c.text())
+    return "\n\n".join(parts)
+
+
+def _gen_coupling(c, nt, out, ccall, f32, pred=False):
+    """Coupling terms ``<out>k`` of node i, mode m.
+
+    Sources are read at step ``s - elag[e]`` (``elag`` = delay + 1); with ``pred`` (Heun
+    corrector) at ``s - delay``, zero-delay sources coming from the predictor terms ``ybuf``.
+    """
+    for k in range(nt):
+        if pred:
+            c(f"yi = ybuf[{k}, i, m]")
+        else:
+            c(f"yi = hist[{k}, m, i * rlen + prev]")
+        if f32:
+            c("n_e = 0")
+        else:
+            c("gx = 0.0")
+        c("for e in range(indptr[i], indptr[i + 1]):")
+        with c.indent():
+            if pred:
+                c("lag = elag[e] - 1")
+                c("if lag == 0:")
+                with c.indent():
+                    c(f"yj = ybuf[{k}, esrc[e], m]")
+                c("else:")
+                with c.indent():
+                    c(f"yj = hist[{k}, m, ebase[e] + ((s - lag) & mask)]")
+            else:
+                c(f"yj = hist[{k}, m, ebase[e] + ((s - elag[e]) & mask)]")
+            pre = ccall("pre", "i", x_i="yi", x_j="yj")
+            if f32:
+                c(f"prodbuf[n_e] = np.float32(eweight[e] * np.float32({pre}))")
+                c("n_e += 1")
+            else:
+                c(f"gx += eweight[e] * {pre}")
+        if f32:
+            c("gx = np.float64(reduceat_f32(prodbuf, n_e))")
+        c(f"{out}{k} = {ccall('post', 'i', gx='gx', x_i='yi', k=str(k), n_node='n_node')}")
+
+
+def _gen_noise(c, nv, coloured):
+    for v in range(nv):
+        c("z = rng.standard_normal()")
+        if coloured:
+            c(f"eta[{v}, i, m] = eta[{v}, i, m] * noise_e + noise_s * z")
+            c(f"dw = noise_scale * eta[{v}, i, m]")
+        else:
+            c("dw = noise_scale * z")
+        c(f"xi{v} = (ga[{v}, i] * x{v} + gb[{v}, i]) * dw")
+
+
+def _gen_fused_step(c, scheme, nv, xs, cs, noise, dfun_call, constrain):
+    ks = [f"k{v}" for v in range(nv)]
+    if scheme == "euler":
+        c(f"{', '.join(ks)}, = {dfun_call(xs, cs)}")
+        for v in range(nv):
+            c(f"x{v} = x{v} + dt * k{v}{noise[v]}")
+        constrain(c, xs)
+    elif scheme == "identity":
+        c(f"{', '.join(ks)}, = {dfun_call(xs, cs)}")
+        for v in range(nv):
+            c(f"x{v} = k{v}{noise[v]}")
+        constrain(c, xs)
+    elif scheme == "heun":
+        c(f"{', '.join(ks)}, = {dfun_call(xs, cs)}")
+        ps = [f"p{v}" for v in range(nv)]
+        for v in range(nv):
+            c(f"p{v} = x{v} + dt * k{v}{noise[v]}")
+        constrain(c, ps)
+        ls = [f"l{v}" for v in range(nv)]
+        c(f"{', '.join(ls)}, = {dfun_call(ps, cs)}")
+        for v in range(nv):
+            c(f"x{v} = x{v} + hdt * (k{v} + l{v}){noise[v]}")
+        constrain(c, xs)
+    elif scheme == "rk4":
+        c(f"{', '.join(f'a{v}' for v in range(nv))}, = {dfun_call(xs, cs)}")
+        stages = [("a", "b", "dt2"), ("b", "g", "dt2"), ("g", "h", "dt")]
+        for src, dst, h in stages:
+            ps = [f"p{v}" for v in range(nv)]
+            for v in range(nv):
+                c(f"p{v} = x{v} + {h} * {src}{v}")
+            constrain(c, ps)
+            c(f"{', '.join(f'{dst}{v}' for v in range(nv))}, = {dfun_call(ps, cs)}")
+        for v in range(nv):
+            c(f"x{v} = x{v} + dt6 * (a{v} + 2.0 * b{v} + 2.0 * g{v} + h{v}){noise[v]}")
+        constrain(c, xs)
+    else:  # pragma: no cover - registry guards this
+        raise ValueError(f"unknown scheme {scheme}")
+
+
+def _gen_store(c, nv, nt, plan, ccall, f32):
+    for v in range(nv):
+        c(f"state[{v}, i, m] = x{v}")
+    cv = ", ".join(f"x{i}" for i in plan.cvar)
+    for k in range(nt):
+        val = ccall("transform", "i", x=f"({cv},)", k=str(k))
+        if f32:
+            val = f"np.float32({val})"
+        c(f"hist[{k}, m, i * rlen + cur] = {val}")
+
+
+def _gen_monitors(c, mons, voi_exprs, snames, xp, cp_):
+    if not mons:
+        return
+    voi_needed = sorted({int(q) for mp in mons if mp.source == "voi" for q in mp.indices})
+    any_mean = any(mp.mean for mp in mons)
+    emits = " or ".join(f"emit_{j}" for j in range(len(mons)))
+    cond = "True" if any_mean else emits
+    c(f"if {cond}:")
+    with c.indent():
+        xs = ", ".join(f"{xp}{v}" for v in range(len(snames)))
+        for q in voi_needed:
+            c(f"v{q} = voi_{q}({xs})")
+        for j, mp in enumerate(mons):
+            vals = [
+                f"{cp_}{int(q)}" if mp.source == "coupling" else f"v{int(q)}" for q in mp.indices
+            ]
+            if mp.mean:
+                for r, val in enumerate(vals):
+                    c(f"acc_{j}[{r}, i, m] += {val}")
+                c(f"if emit_{j}:")
+                with c.indent():
+                    for r in range(len(vals)):
+                        c(f"out_{j}[counts[{j}], {r}, i, m] = acc_{j}[{r}, i, m] / istep_{j}")
+                        c(f"acc_{j}[{r}, i, m] = 0.0")
+            else:
+                c(f"if emit_{j}:")
+                with c.indent():
+                    for r, val in enumerate(vals):
+                        c(f"out_{j}[counts[{j}], {r}, i, m] = {val}")
+
+
+# --------------------------------------------------------------------------------------------
+# module cache
+
+
+def load_kernel_module(source: str) -> ModuleType:
+    """Import the generated module (written once per source hash into the cache dir)."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:24]
+    with _LOCK:
+        if digest in _MODULES:
+            return _MODULES[digest]
+        directory = cache_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"vbrain_kernel_{digest}"
+        path = directory / f"{name}.py"
+        if not path.exists() or path.read_text() != source:
+            fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                fh.write(source)
+            os.replace(tmp, path)
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        _MODULES[digest] = module
+        return module
+
+
+# --------------------------------------------------------------------------------------------
+# backend
+
+
+class NumbaBackend:
+    """Runs a :class:`~vbrain.simulator.simulator.Plan` through the generated fused kernel."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        history: np.ndarray,
+        rng: np.random.Generator,
+        compat: str | None = None,
+    ) -> None:
+        self.plan = plan
+        self.rng = rng
+        self.compat = compat
+        self.source = generate_source(plan, compat)
+        self.module = load_kernel_module(self.source)
+        p = plan
+        rlen = 1
+        while rlen < p.horizon:
+            rlen *= 2
+        self.rlen = rlen
+        self.mask = rlen - 1
+        hdtype = np.float32 if compat == "tvb" else np.float64
+        self.hist = np.zeros((p.n_term, p.n_mode, p.n_node * rlen), dtype=hdtype)
+        h = p.horizon
+        for back in range(h):
+            step = -back
+            x = history[h - 1 - back]  # (n_var, n_node, n_mode)
+            y = p.coupling.terms(x[p.cvar], p.coupling_params)  # (n_term, n_node, n_mode)
+            slot = step & self.mask
+            for mode in range(p.n_mode):
+                self.hist[:, mode, np.arange(p.n_node) * rlen + slot] = y[:, :, mode]
+        self.state = np.ascontiguousarray(history[-1], dtype=float)
+        self.eta = np.zeros((p.n_var, p.n_node, p.n_mode))
+        if p.noise_ga is not None and p.ntau > 0:
+            self.eta = np.moveaxis(rng.standard_normal((p.n_node, p.n_mode, p.n_var)), -1, 0).copy()
+        if p.noise_ga is not None:
+            self.ga, self.gb = p.noise_ga, p.noise_gb
+        else:
+            self.ga = self.gb = np.zeros((p.n_var, p.n_node))
+        if p.ntau > 0:
+            e = np.exp(-p.dt / p.ntau)
+            self.noise_e, self.noise_s = float(e), float(np.sqrt(1.0 - e * e))
+            self.noise_scale = float(p.dt * np.sqrt(1.0 / p.ntau))
+        else:
+            self.noise_e = self.noise_s = 0.0
+            self.noise_scale = float(np.sqrt(p.dt))
+        self.ebase = (p.sources * rlen).astype(np.int64)
+        self.elag = (p.delays + 1).astype(np.int64)
+        wdtype = np.float32 if compat == "tvb" else np.float64
+        self.eweight = p.weights.astype(wdtype)
+        shape3 = (p.n_var, p.n_node, p.n_mode)
+        self.cbuf = np.zeros((max(p.n_term, 1), p.n_node, p.n_mode))
+        self.xbuf = np.zeros(shape3)
+        self.kbuf = np.zeros((2 * p.n_var, p.n_node, p.n_mode))
+        self.ybuf = np.zeros((max(p.n_term, 1), p.n_node, p.n_mode))
+        self.prodbuf = np.zeros(max(p.n_node, 1), dtype=np.float32)
+        self.acc = [
+            np.zeros((len(mp.indices), p.n_node, p.n_mode)) if mp.mean else None
+            for mp in p.monitors
+        ]
+        self.clamp_val = p.clamp_val.astype(float) if p.clamp_val.size else np.zeros(1)
+
+    def current_state(self) -> np.ndarray:
+        return self.state.copy()
+
+    def advance(self, step0: int, n_steps: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        p = self.plan
+        outs = []
+        mon_args: list[Any] = []
+        for k, mp in enumerate(p.monitors):
+            first = step0 + 1
+            last = step0 + n_steps
+            n_samples = last // mp.istep - (first - 1) // mp.istep
+            out = np.empty((n_samples, len(mp.indices), p.n_node, p.n_mode))
+            outs.append((out, first, last))
+            mon_args.append(out)
+            if mp.mean:
+                mon_args.append(self.acc[k])
+        counts = np.zeros(max(len(p.monitors), 1), dtype=np.int64)
+        self.module.kernel(
+            n_steps, step0, p.dt, self.state, self.hist, self.mask, self.rlen, p.indptr,
+            self.ebase, p.sources, self.elag, self.eweight, p.model_params, p.coupling_params,
+            self.clamp_val, self.ga, self.gb, self.rng, self.eta, self.noise_e, self.noise_s,
+            self.noise_scale, self.cbuf, self.xbuf, self.kbuf, self.ybuf, self.prodbuf, counts,
+            *mon_args,
+        )  # fmt: skip
+        result = []
+        for k, (mp, (out, first, last)) in enumerate(zip(p.monitors, outs, strict=True)):
+            steps = np.arange((first + mp.istep - 1) // mp.istep, last // mp.istep + 1) * mp.istep
+            assert counts[k] == out.shape[0] == steps.size
+            result.append((steps.astype(float), out))
+        return result
