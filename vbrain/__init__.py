@@ -36,7 +36,25 @@ _NAMES = {
     "load_config": "vbrain.simulator.config",
 }
 
-__all__ = sorted([*_SUBMODULES, *_NAMES])
+__all__ = [
+    "Connectivity",
+    "MonitorResult",
+    "SimulationResult",
+    "Simulator",
+    "ValidationError",
+    "config",
+    "coupling",
+    "datasets",
+    "datatypes",
+    "integrators",
+    "io",
+    "load_config",
+    "models",
+    "monitors",
+    "noise",
+    "simulate",
+    "simulator",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from vbrain import config, datasets, datatypes, io, simulator

@@ -284,9 +284,8 @@ def _check_limits(cls_name: str, name: str, value: Any, extra: dict[str, Any]) -
             shown = arr[bad].ravel()[0]
             lo_s = "-inf" if lo is None else f"{lo:g}"
             hi_s = "inf" if hi is None else f"{hi:g}"
-            return (
-                f"{cls_name}.{name} = {shown:g} is outside its valid range [{lo_s}, {hi_s}]"
-                + (f" {extra['unit']}" if "unit" in extra else "")
+            return f"{cls_name}.{name} = {shown:g} is outside its valid range [{lo_s}, {hi_s}]" + (
+                f" {extra['unit']}" if "unit" in extra else ""
             )
     return None
 

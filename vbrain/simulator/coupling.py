@@ -193,14 +193,32 @@ class Coupling(Declared):
                     starts = np.r_[0, np.nonzero(np.diff(targets))[0] + 1]
                     gx[targets[starts]] = np.add.reduceat(contrib32, starts, axis=0)
             else:
-                contrib = weights[:, None] * pre
-                # bincount sums sequentially in edge order, as the compiled kernel does
-                gx = np.stack(
-                    [np.bincount(targets, contrib[:, m], minlength=n_node) for m in range(n_mode)],
-                    axis=-1,
-                )
+                gx = _sum_by_target(weights[:, None] * pre, targets, n_node)
             out[k] = self._call("post", p_node, gx=gx, x_i=y_current[k], k=k, n_node=n_node)
         return out
+
+
+def _sum_by_target(contrib: np.ndarray, targets: np.ndarray, n_node: int) -> np.ndarray:
+    """Sum edge contributions ``(n_edge, n_mode)`` per target, in the compiled kernel's order.
+
+    Edges at positions 0, 1, 2, 3 (mod 4) within their target's row go to four partial sums
+    (each accumulated sequentially), combined as ``(g0 + g1) + (g2 + g3)``.
+    """
+    n_edge, n_mode = contrib.shape
+    pos = np.arange(n_edge) - np.searchsorted(targets, targets, side="left")
+    partial = []
+    for r in range(4):
+        sel = pos % 4 == r
+        partial.append(
+            np.stack(
+                [
+                    np.bincount(targets[sel], contrib[sel, m], minlength=n_node)
+                    for m in range(n_mode)
+                ],
+                axis=-1,
+            )
+        )
+    return (partial[0] + partial[1]) + (partial[2] + partial[3])
 
 
 def get(name: str) -> type[Coupling]:
@@ -246,8 +264,9 @@ class HyperbolicTangent(Coupling):
     a: ParamValue = Parameter(1.0, range=(-1000.0, 1000.0), doc="Minimum of the sigmoid.")
     b: ParamValue = Parameter(1.0, range=(-1.0, 1.0), doc="Scaling factor for the variable.")
     midpoint: ParamValue = Parameter(0.0, range=(-1000.0, 1000.0), doc="Midpoint of the slope.")
-    sigma: ParamValue = Parameter(1.0, range=(0.01, 1000.0), valid=(0.0, None),
-                                  doc="Standard deviation of the sigmoid.")  # fmt: skip
+    sigma: ParamValue = Parameter(
+        1.0, range=(0.01, 1000.0), valid=(0.0, None), doc="Standard deviation of the sigmoid."
+    )
 
     @staticmethod
     def transform(x, k, a, b, midpoint, sigma):
@@ -264,8 +283,9 @@ class Sigmoidal(Coupling):
     cmax: ParamValue = Parameter(1.0, range=(-1000.0, 1000.0), doc="Maximum of the sigmoid.")
     midpoint: ParamValue = Parameter(0.0, range=(-1000.0, 1000.0), doc="Midpoint of the slope.")
     a: ParamValue = Parameter(1.0, range=(-1000.0, 1000.0), doc="Scaling of the slope.")
-    sigma: ParamValue = Parameter(230.0, range=(0.01, 1000.0), valid=(0.0, None),
-                                  doc="Standard deviation of the sigmoid.")  # fmt: skip
+    sigma: ParamValue = Parameter(
+        230.0, range=(0.01, 1000.0), valid=(0.0, None), doc="Standard deviation of the sigmoid."
+    )
 
     @staticmethod
     def post(gx, cmin, cmax, midpoint, a, sigma):
@@ -284,12 +304,18 @@ class SigmoidalJansenRit(Coupling):
     """
 
     cmin: ParamValue = Parameter(0.0, range=(-1000.0, 1000.0), doc="Minimum of the sigmoid.")
-    cmax: ParamValue = Parameter(0.005, range=(-1000.0, 1000.0),
-                                 doc="Maximum of the sigmoid (2 nu_max).")  # fmt: skip
-    midpoint: ParamValue = Parameter(6.0, range=(-1000.0, 1000.0), unit="mV",
-                                     doc="Midpoint of the linear portion of the sigmoid.")  # fmt: skip
-    r: ParamValue = Parameter(0.56, range=(0.01, 1000.0), unit="1/mV",
-                              doc="Steepness of the sigmoid.")  # fmt: skip
+    cmax: ParamValue = Parameter(
+        0.005, range=(-1000.0, 1000.0), doc="Maximum of the sigmoid (2 nu_max)."
+    )
+    midpoint: ParamValue = Parameter(
+        6.0,
+        range=(-1000.0, 1000.0),
+        unit="mV",
+        doc="Midpoint of the linear portion of the sigmoid.",
+    )
+    r: ParamValue = Parameter(
+        0.56, range=(0.01, 1000.0), unit="1/mV", doc="Steepness of the sigmoid."
+    )
     a: ParamValue = Parameter(1.0, range=(-1000.0, 1000.0), doc="Global coupling scaling.")
 
     @staticmethod

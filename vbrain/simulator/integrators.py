@@ -43,11 +43,10 @@ class Integrator(Declared):
     order: ClassVar[int] = 1
     n_dfun_per_step: ClassVar[int] = 1
 
-    dt: float = Attr(DEFAULT_DT, label="dt", unit="ms", valid=(0.0, None),
-                     doc="Integration time step.")  # fmt: skip
-    noise: Noise | None = Attr(
-        None, doc="Noise process; None gives a deterministic scheme."
+    dt: float = Attr(
+        DEFAULT_DT, label="dt", unit="ms", valid=(0.0, None), doc="Integration time step."
     )
+    noise: Noise | None = Attr(None, doc="Noise process; None gives a deterministic scheme.")
     clamped_variables: tuple[str, ...] = Attr(
         (), doc="State variables held at fixed values (see clamped_values)."
     )
@@ -166,10 +165,13 @@ class Identity(Integrator):
 def get(name: str) -> type[Integrator]:
     """Integrator class by name (case-insensitive; reference names accepted)."""
     aliases = {
-        "heundeterministic": "Heun", "heunstochastic": "Heun", "eulerdeterministic": "Euler",
-        "eulerstochastic": "Euler", "rungekutta4thorderdeterministic": "RK4",
+        "heundeterministic": "Heun",
+        "heunstochastic": "Heun",
+        "eulerdeterministic": "Euler",
+        "eulerstochastic": "Euler",
+        "rungekutta4thorderdeterministic": "RK4",
         "identitystochastic": "Identity",
-    }  # fmt: skip
+    }
     key = aliases.get(name.lower(), name)
     for cls_name, cls in _REGISTRY.items():
         if cls_name.lower() == key.lower():

@@ -53,8 +53,12 @@ class Monitor(Declared):
     source: ClassVar[str] = "voi"
     """``"voi"`` (variables of interest) or ``"coupling"`` (coupling terms)."""
 
-    period: float = Attr(DEFAULT_PERIOD, unit="ms", valid=(0.0, None),
-                         doc="Sampling period; must be an integer multiple of dt.")  # fmt: skip
+    period: float = Attr(
+        DEFAULT_PERIOD,
+        unit="ms",
+        valid=(0.0, None),
+        doc="Sampling period; must be an integer multiple of dt.",
+    )
     variables_of_interest: tuple[int, ...] | None = Attr(
         None, doc="Indices into the model's variables of interest; None records all of them."
     )
@@ -149,13 +153,12 @@ class SpatialAverage(Monitor):
     ``default_mask`` ``"hemispheres"`` or ``"cortical"`` derives it from the connectivity.
     """
 
-    spatial_mask: Array(int, 1) | None = Attr(
-        None, doc="Group index (0..n_group-1) of every node."
-    )
+    spatial_mask: Array(int, 1) | None = Attr(None, doc="Group index (0..n_group-1) of every node.")
     default_mask: str | None = Attr(
-        None, options=[None, "hemispheres", "cortical"],
+        None,
+        options=[None, "hemispheres", "cortical"],
         doc="Derive groups from the connectivity when no spatial_mask is given.",
-    )  # fmt: skip
+    )
 
     @pydantic.model_validator(mode="after")
     def _check_mask(self) -> SpatialAverage:
@@ -202,8 +205,9 @@ class AfferentCoupling(Monitor):
     """
 
     source: ClassVar[str] = "coupling"
-    period: float = Attr(0.0, unit="ms", valid=(0.0, None),
-                         doc="Sampling period; 0 records every step.")  # fmt: skip
+    period: float = Attr(
+        0.0, unit="ms", valid=(0.0, None), doc="Sampling period; 0 records every step."
+    )
 
     @pydantic.model_validator(mode="after")
     def _check_period(self) -> AfferentCoupling:

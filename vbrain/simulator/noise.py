@@ -26,7 +26,8 @@ def _validate_nsig(value: Any) -> float | np.ndarray:
         arr = np.array(value, dtype=float)
     except (TypeError, ValueError):
         raise PydanticCustomError(
-            "nsig_type", "expected a number or an array of numbers, got {typ}",
+            "nsig_type",
+            "expected a number or an array of numbers, got {typ}",
             {"typ": type(value).__name__},
         ) from None
     if arr.ndim > 2 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
@@ -60,9 +61,12 @@ class Noise(Declared):
         "(n_var, n_node) (or (n_node,) only when the model has one state variable).",
     )
     ntau: float = Attr(
-        0.0, label="tau_n", unit="ms", valid=(0.0, None),
+        0.0,
+        label="tau_n",
+        unit="ms",
+        valid=(0.0, None),
         doc="Correlation time of coloured noise; 0 gives white noise.",
-    )  # fmt: skip
+    )
 
     def nsig_matrix(self, n_var: int, n_node: int) -> np.ndarray:
         """``nsig`` broadcast to ``(n_var, n_node)`` with a clear error for other shapes."""

@@ -374,9 +374,7 @@ class Simulator:
             period=mp.istep * self.plan.dt,
         )
 
-    def run_to_hdf5(
-        self, path: Any, duration: float, *, progress: bool = False
-    ) -> list[str]:
+    def run_to_hdf5(self, path: Any, duration: float, *, progress: bool = False) -> list[str]:
         """Advance by ``duration`` ms, appending each chunk to expandable HDF5 datasets.
 
         Memory stays bounded by one chunk.  Returns the group names written (one per monitor,
@@ -395,10 +393,16 @@ class Simulator:
                 else:
                     g = f.create_group(name)
                     shape = (0, len(mp.indices), len(mp.space), self.plan.n_mode)
-                    g.create_dataset("time", shape=(0,), maxshape=(None,), dtype=float,
-                                     chunks=(4096,))  # fmt: skip
-                    g.create_dataset("data", shape=shape, maxshape=(None, *shape[1:]),
-                                     dtype=float, chunks=(64, *shape[1:]))  # fmt: skip
+                    g.create_dataset(
+                        "time", shape=(0,), maxshape=(None,), dtype=float, chunks=(4096,)
+                    )
+                    g.create_dataset(
+                        "data",
+                        shape=shape,
+                        maxshape=(None, *shape[1:]),
+                        dtype=float,
+                        chunks=(64, *shape[1:]),
+                    )
                     _write_labels(g, self._result(len(groups), [], []))
                 groups.append(g)
             for chunk in self.iter_chunks(duration, progress=progress):

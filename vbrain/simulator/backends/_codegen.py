@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-PRELUDE = '''\
+PRELUDE = """\
 import math
 import numpy as np
 from numba import njit
@@ -13,7 +13,7 @@ from numba import njit
 @njit(inline="always", cache=True)
 def where(condition, if_true, if_false):
     return if_true if condition else if_false
-'''
+"""
 """Source placed at the top of every generated module; ``where`` becomes a plain branch."""
 
 

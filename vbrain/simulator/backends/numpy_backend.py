@@ -75,7 +75,12 @@ class NumpyBackend:
         y_delayed = self._terms(delayed, p.sources)
         y_current = self._terms(current)
         return p.coupling.evaluate(
-            y_current, y_delayed, p.weights, p.targets, p.sources, p.coupling_params,
+            y_current,
+            y_delayed,
+            p.weights,
+            p.targets,
+            p.sources,
+            p.coupling_params,
             float32_sums=self.f32,
         )
 
@@ -156,7 +161,5 @@ class NumpyBackend:
         for k, mp in enumerate(p.monitors):
             steps, data = outputs[k]
             shape = (len(steps), len(mp.indices), p.n_node, p.n_mode)
-            result.append(
-                (np.array(steps, dtype=float), np.array(data).reshape(shape))
-            )
+            result.append((np.array(steps, dtype=float), np.array(data).reshape(shape)))
         return result

@@ -81,9 +81,22 @@ class StateVariable:
 _REGISTRY: dict[str, type[Model]] = {}
 
 _ALLOWED_FUNCS = {
-    "abs", "sin", "cos", "tan", "exp", "log", "log10", "sqrt", "tanh", "sinh", "cosh",
-    "arctan", "arcsin", "arccos", "sign",
-}  # fmt: skip
+    "abs",
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "log",
+    "log10",
+    "sqrt",
+    "tanh",
+    "sinh",
+    "cosh",
+    "arctan",
+    "arcsin",
+    "arccos",
+    "sign",
+}
 
 
 def parse_expression(expr: str, names: tuple[str, ...]) -> str:
@@ -116,9 +129,22 @@ def parse_expression(expr: str, names: tuple[str, ...]) -> str:
             return node
 
     allowed = (
-        ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Load, ast.Call,
-        ast.Attribute, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd,
-    )  # fmt: skip
+        ast.Expression,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.Name,
+        ast.Constant,
+        ast.Load,
+        ast.Call,
+        ast.Attribute,
+        ast.Add,
+        ast.Sub,
+        ast.Mult,
+        ast.Div,
+        ast.Pow,
+        ast.USub,
+        ast.UAdd,
+    )
     for node in ast.walk(tree):
         if not isinstance(node, allowed):
             raise ValidationError(

@@ -30,30 +30,46 @@ class Generic2dOscillator(Model):
         ("V",), doc="Quantities recorded by monitors, e.g. 'V', 'W', 'V + W', 'V - W'."
     )
 
-    tau: ParamValue = Parameter(1.0, range=(1.0, 5.0), valid=(0.0, None), label="tau",
-                                doc="Time-scale hierarchy between V and W (1: none).")
-    I: ParamValue = Parameter(0.0, range=(-5.0, 5.0), label="I_ext",
-                              doc="Baseline shift of the cubic nullcline.")
-    a: ParamValue = Parameter(-2.0, range=(-5.0, 5.0),
-                              doc="Vertical shift of the configurable nullcline.")
-    b: ParamValue = Parameter(-10.0, range=(-20.0, 15.0),
-                              doc="Linear slope of the configurable nullcline.")
-    c: ParamValue = Parameter(0.0, range=(-10.0, 10.0),
-                              doc="Parabolic term of the configurable nullcline.")
-    d: ParamValue = Parameter(0.02, range=(0.0001, 1.0), valid=(0.0, None), unit="1/ms",
-                              doc="Temporal scale factor.")
-    e: ParamValue = Parameter(3.0, range=(-5.0, 5.0),
-                              doc="Quadratic coefficient of the cubic nullcline.")
-    f: ParamValue = Parameter(1.0, range=(-5.0, 5.0),
-                              doc="Cubic coefficient of the cubic nullcline.")
-    g: ParamValue = Parameter(0.0, range=(-5.0, 5.0),
-                              doc="Linear coefficient of the cubic nullcline.")
-    alpha: ParamValue = Parameter(1.0, range=(-5.0, 5.0),
-                                  doc="Rate of feedback from the slow to the fast variable.")
-    beta: ParamValue = Parameter(1.0, range=(-5.0, 5.0),
-                                 doc="Rate of feedback from the slow variable to itself.")
-    gamma: ParamValue = Parameter(1.0, range=(-1.0, 1.0),
-                                  doc="Scales I and the long-range coupling term.")
+    tau: ParamValue = Parameter(
+        1.0,
+        range=(1.0, 5.0),
+        valid=(0.0, None),
+        label="tau",
+        doc="Time-scale hierarchy between V and W (1: none).",
+    )
+    I: ParamValue = Parameter(
+        0.0, range=(-5.0, 5.0), label="I_ext", doc="Baseline shift of the cubic nullcline."
+    )
+    a: ParamValue = Parameter(
+        -2.0, range=(-5.0, 5.0), doc="Vertical shift of the configurable nullcline."
+    )
+    b: ParamValue = Parameter(
+        -10.0, range=(-20.0, 15.0), doc="Linear slope of the configurable nullcline."
+    )
+    c: ParamValue = Parameter(
+        0.0, range=(-10.0, 10.0), doc="Parabolic term of the configurable nullcline."
+    )
+    d: ParamValue = Parameter(
+        0.02, range=(0.0001, 1.0), valid=(0.0, None), unit="1/ms", doc="Temporal scale factor."
+    )
+    e: ParamValue = Parameter(
+        3.0, range=(-5.0, 5.0), doc="Quadratic coefficient of the cubic nullcline."
+    )
+    f: ParamValue = Parameter(
+        1.0, range=(-5.0, 5.0), doc="Cubic coefficient of the cubic nullcline."
+    )
+    g: ParamValue = Parameter(
+        0.0, range=(-5.0, 5.0), doc="Linear coefficient of the cubic nullcline."
+    )
+    alpha: ParamValue = Parameter(
+        1.0, range=(-5.0, 5.0), doc="Rate of feedback from the slow to the fast variable."
+    )
+    beta: ParamValue = Parameter(
+        1.0, range=(-5.0, 5.0), doc="Rate of feedback from the slow variable to itself."
+    )
+    gamma: ParamValue = Parameter(
+        1.0, range=(-1.0, 1.0), doc="Scales I and the long-range coupling term."
+    )
 
     @staticmethod
     def dfun(V, W, c_0, lc_0, tau, I, a, b, c, d, e, f, g, alpha, beta, gamma):
