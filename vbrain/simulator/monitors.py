@@ -105,7 +105,10 @@ class Monitor(Declared):
         """Matrix ``(n_out, n_node)`` applied to every sample, or None (node level)."""
         return None
 
-    def space_labels(self, node_labels: list[str], n_node: int) -> list[str]:
+    def space_labels(
+        self, node_labels: list[str], n_node: int, context: dict[str, Any] | None = None
+    ) -> list[str]:
+        """Labels of the rows of :meth:`spatial_map` (the nodes when there is no map)."""
         return list(node_labels)
 
     def time_offset_steps(self, istep: int) -> float:
@@ -142,7 +145,9 @@ class GlobalAverage(Monitor):
     def spatial_map(self, n_node: int, context: dict[str, Any]) -> np.ndarray:
         return np.full((1, n_node), 1.0 / n_node)
 
-    def space_labels(self, node_labels: list[str], n_node: int) -> list[str]:
+    def space_labels(
+        self, node_labels: list[str], n_node: int, context: dict[str, Any] | None = None
+    ) -> list[str]:
         return ["global"]
 
 
@@ -190,12 +195,20 @@ class SpatialAverage(Monitor):
             out[g_i, members] = 1.0 / members.sum()
         return out
 
-    def space_labels(self, node_labels: list[str], n_node: int) -> list[str]:
+    def space_labels(
+        self, node_labels: list[str], n_node: int, context: dict[str, Any] | None = None
+    ) -> list[str]:
         if self.spatial_mask is not None:
             return [f"group {g}" for g in np.unique(self.spatial_mask)]
-        if self.default_mask == "hemispheres":
-            return ["left", "right"]
-        return ["non-cortical", "cortical"]
+        names = (
+            ["left", "right"]
+            if self.default_mask == "hemispheres"
+            else ["non-cortical", "cortical"]
+        )
+        if context is None:
+            return names
+        # one label per group present (a network may lie in one hemisphere only)
+        return [names[g] for g in np.unique(self._mask(n_node, context))]
 
 
 class AfferentCoupling(Monitor):

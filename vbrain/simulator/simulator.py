@@ -173,7 +173,12 @@ class Simulator:
         n_cvar = len(model.coupling_variables)
         cpl.check_model(n_cvar, type(model).__name__)
         n_term = cpl.n_terms(n_cvar)
-        used_terms = [int(a[2:]) for a in model.dfun_arguments() if a.startswith("c_")]
+        params = set(model.parameter_names())
+        used_terms = [
+            int(a[2:])
+            for a in model.dfun_arguments()
+            if a.startswith("c_") and a[2:].isdigit() and a not in params
+        ]
         if used_terms and max(used_terms) >= n_term:
             raise ValidationError(
                 f"{type(model).__name__} uses coupling term c_{max(used_terms)} but "
@@ -214,7 +219,7 @@ class Simulator:
                     indices=idx,
                     spatial=spatial,
                     labels=[names[i] for i in idx],
-                    space=mon.space_labels(list(conn.region_labels), n_node),
+                    space=mon.space_labels(list(conn.region_labels), n_node, context),
                     offset=mon.time_offset_steps(istep),
                 )
             )
