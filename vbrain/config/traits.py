@@ -30,6 +30,7 @@ __all__ = [
     "Parameter",
     "ValidationError",
     "describe_fields",
+    "parameter_matrix",
 ]
 
 
@@ -310,9 +311,17 @@ class Declared(BaseModel):
             raise ValidationError(_format_pydantic_error(type(self).__name__, exc)) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic stores the new value before the model-level checks run: put the old one
+        # back when they fail, so a rejected assignment leaves the object valid
+        missing = object()
+        old = self.__dict__.get(name, missing)
         try:
             super().__setattr__(name, value)
-        except pydantic.ValidationError as exc:
+        except (pydantic.ValidationError, ValidationError) as exc:
+            if old is not missing:
+                self.__dict__[name] = old
+            if isinstance(exc, ValidationError):
+                raise
             raise ValidationError(_format_pydantic_error(type(self).__name__, exc)) from None
 
     @pydantic.model_validator(mode="after")
@@ -407,6 +416,23 @@ def _short(value: Any) -> str:
         return f"<array shape {value.shape}>"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parameter_matrix(obj: Any, names: Sequence[str], n_node: int) -> np.ndarray:
+    """Numeric fields ``names`` of ``obj`` as an array ``(len(names), n_node)``.
+
+    Scalars (and booleans, as 0/1) are broadcast; per-node arrays must have ``n_node`` values.
+    """
+    out = np.empty((len(names), n_node))
+    for k, name in enumerate(names):
+        value = np.asarray(getattr(obj, name), dtype=float)
+        if value.ndim == 1 and value.size != n_node:
+            raise ValidationError(
+                f"{type(obj).__name__}.{name} has {value.size} values but the network "
+                f"has {n_node} nodes; give one value or one per node"
+            )
+        out[k] = value
+    return out
 
 
 def describe_fields(cls: type[BaseModel]) -> list[dict[str, Any]]:

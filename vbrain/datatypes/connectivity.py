@@ -20,7 +20,6 @@ from vbrain.config.traits import Array, Attr, Declared, ValidationError
 
 __all__ = ["Connectivity"]
 
-_MISSING = object()
 _PER_REGION_FIELDS = ("centres", "orientations", "areas", "cortical", "hemispheres")
 
 
@@ -178,17 +177,6 @@ class Connectivity(Declared):
     )
 
     # -- validation --------------------------------------------------------------------
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # pydantic stores the new value before the model-level checks run; put the old one
-        # back when they fail so a rejected assignment leaves the object valid.
-        old = self.__dict__.get(name, _MISSING)
-        try:
-            super().__setattr__(name, value)
-        except ValidationError:
-            if old is not _MISSING:
-                self.__dict__[name] = old
-            raise
 
     @pydantic.model_validator(mode="before")
     @classmethod

@@ -32,7 +32,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from vbrain.config.traits import Attr, Declared, Parameter, ParamValue, ValidationError
+from vbrain.config.traits import (
+    Attr,
+    Declared,
+    Parameter,
+    ParamValue,
+    ValidationError,
+    parameter_matrix,
+)
 from vbrain.simulator.models.base import _function_source, where
 
 __all__ = [
@@ -103,17 +110,7 @@ class Coupling(Declared):
 
     def parameter_matrix(self, n_node: int) -> np.ndarray:
         """Parameters as ``(n_param, n_node)`` (scalars broadcast, booleans as 0/1)."""
-        names = self.parameter_names()
-        out = np.empty((len(names), n_node))
-        for k, name in enumerate(names):
-            value = np.asarray(getattr(self, name), dtype=float)
-            if value.ndim == 1 and value.size != n_node:
-                raise ValidationError(
-                    f"{type(self).__name__}.{name} has {value.size} values but the network "
-                    f"has {n_node} nodes; give one value or one per node"
-                )
-            out[k] = value
-        return out
+        return parameter_matrix(self, self.parameter_names(), n_node)
 
     @classmethod
     def function_source(cls, role: str) -> str:

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pydantic
 
-from vbrain.config.traits import Declared, ValidationError
+from vbrain.config.traits import Declared, ValidationError, parameter_matrix
 
 __all__ = [
     "Model",
@@ -304,17 +304,7 @@ class Model(Declared):
 
         Raises if a per-node parameter does not have ``n_node`` values.
         """
-        names = self.parameter_names()
-        out = np.empty((len(names), n_node))
-        for k, name in enumerate(names):
-            value = np.asarray(getattr(self, name), dtype=float)
-            if value.ndim == 1 and value.size != n_node:
-                raise ValidationError(
-                    f"{type(self).__name__}.{name} has {value.size} values but the network "
-                    f"has {n_node} nodes; give one value or one per node"
-                )
-            out[k] = value
-        return out
+        return parameter_matrix(self, self.parameter_names(), n_node)
 
     def initial(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
         """Random states uniform within each variable's range, clipped to its bounds.
