@@ -126,3 +126,60 @@ def test_reference_float64_mode_close(conn, ref):
     ours = _reference_windows(res["Raw"].data, expected.shape[0])
     rel = np.abs(ours - expected[1:]).max() / np.abs(expected[1:]).max()
     assert rel <= 1e-6, f"max error relative to the signal amplitude {rel:.3g}"
+
+
+# -- the float32 emulation itself (no reference file needed) --------------------------------
+
+
+def _dense(n: int, seed: int = 0) -> vb.Connectivity:
+    rng = np.random.default_rng(seed)
+    return vb.Connectivity(
+        weights=rng.random((n, n)), tract_lengths=rng.random((n, n)) * 2.0, speed=1.0
+    )
+
+
+def test_tvb_compat_numba_equals_numpy_with_long_rows():
+    # 149 incoming edges per node: numpy's pairwise summation splits blocks of > 128 values,
+    # which the kernel must reproduce (float32 sums are order-sensitive)
+    conn = _dense(150)
+    runs = [
+        vb.simulate(
+            conn,
+            integrator=vb.integrators.Heun(dt=0.1),
+            monitors=[vb.monitors.Raw()],
+            duration=2.0,
+            seed=3,
+            backend=backend,
+            compat="tvb",
+        )
+        for backend in BACKENDS
+    ]
+    np.testing.assert_array_equal(runs[0][0].data, runs[1][0].data)
+
+
+def test_tvb_compat_kernel_loads_from_the_disk_cache(tmp_path):
+    # regression: a recursive njit function in the kernel crashed (segfault) when numba loaded
+    # it from its on-disk cache in a second process (numba issue #6061)
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, vbrain as vb\n"
+        "rng = np.random.default_rng(0)\n"
+        "conn = vb.Connectivity(weights=rng.random((140, 140)),"
+        " tract_lengths=rng.random((140, 140)), speed=1.0)\n"
+        "res = vb.simulate(conn, integrator=vb.integrators.Heun(dt=0.1), duration=1.0,"
+        " monitors=[vb.monitors.Raw()], seed=1, compat='tvb')\n"
+        "print(float(np.abs(res[0].data).sum()).hex())\n"
+    )
+    env = {**os.environ, "VBRAIN_CACHE_DIR": str(tmp_path)}
+    outs = []
+    for _ in range(2):  # compile and cache, then load from the cache
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        outs.append(proc.stdout.strip())
+    assert outs[0] == outs[1]
+    assert any(p.suffix == ".nbi" for p in tmp_path.rglob("*"))  # numba's cache index exists
