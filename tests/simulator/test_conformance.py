@@ -322,3 +322,33 @@ def test_run_to_hdf5_matches_run(tmp_path):
         assert b.name == a.name and b.variables == a.variables and b.space == a.space
         np.testing.assert_allclose(b.time, a.time, rtol=1e-12)
         np.testing.assert_array_equal(b.data, a.data)
+
+
+@pytest.mark.parametrize(
+    ("labels", "default_mask", "space", "groups"),
+    [
+        (["lA", "lB", "rA", "rB"], "hemispheres", ["left", "right"], [[0, 1], [2, 3]]),
+        (None, "hemispheres", ["left"], [[0, 1, 2, 3]]),  # no labels: all left
+        (None, "cortical", ["cortical"], [[0, 1, 2, 3]]),  # all cortical by default
+    ],
+)
+def test_spatial_average_default_masks(labels, default_mask, space, groups):
+    """One label per group present, even when a network lies in one hemisphere."""
+    w = np.ones((4, 4))
+    conn = vb.Connectivity(weights=w, tract_lengths=w, region_labels=labels)
+    res = vb.simulate(
+        conn,
+        integrator=integrators_mod.Heun(dt=DT),
+        monitors=[
+            monitors_mod.Raw(),
+            monitors_mod.SpatialAverage(default_mask=default_mask, period=DT),
+        ],
+        duration=10 * DT,
+        backend="numpy",
+    )
+    avg = res["SpatialAverage"]
+    assert avg.space == space
+    assert avg.to_xarray().sizes["space"] == len(space)
+    raw = res["Raw"].data
+    expected = np.stack([raw[:, :, g].mean(axis=2) for g in groups], axis=2)
+    _assert_close(avg.data, expected)

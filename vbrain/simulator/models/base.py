@@ -145,7 +145,31 @@ def parse_expression(expr: str, names: tuple[str, ...]) -> str:
         ast.USub,
         ast.UAdd,
     )
+    # attributes only as np.<function>(...) calls; function names only when called
+    callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    modules = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     for node in ast.walk(tree):
+        misused = (
+            isinstance(node, ast.Attribute)
+            and not (
+                id(node) in callees
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("np", "numpy")
+            )
+        ) or (
+            isinstance(node, ast.Name)
+            and node.id not in names
+            and (
+                (node.id in ("np", "numpy") and id(node) not in modules)
+                or (node.id in _ALLOWED_FUNCS and id(node) not in callees)
+            )
+        )
+        if misused:
+            raise ValidationError(
+                f"expression {expr!r}: {ast.unparse(node)!r} is not allowed here; use "
+                "arithmetic (+ - * / **) on state variables, numbers and calls of elementary "
+                "functions such as exp(V)"
+            )
         if not isinstance(node, allowed):
             raise ValidationError(
                 f"expression {expr!r}: {type(node).__name__} is not allowed; use arithmetic "
