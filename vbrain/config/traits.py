@@ -206,6 +206,7 @@ def Attr(  # noqa: N802 - reads like a declaration
     unit: str | None = None,
     range: tuple[float, float] | None = None,  # noqa: A002 - the natural name
     valid: tuple[float | None, float | None] | None = None,
+    exclusive: bool = False,
     options: Sequence[Any] | None = None,
     default_factory: Any = None,
 ) -> Any:
@@ -222,6 +223,8 @@ def Attr(  # noqa: N802 - reads like a declaration
         Informational; values outside it are accepted.
     valid
         Hard limits ``(lo, hi)`` (either may be ``None``); values outside are rejected.
+    exclusive
+        The limits themselves are invalid too (e.g. a time constant must be > 0).
     options
         The allowed values (for choices); anything else is rejected.
     """
@@ -232,6 +235,8 @@ def Attr(  # noqa: N802 - reads like a declaration
         extra["range"] = [float(range[0]), float(range[1])]
     if valid is not None:
         extra["valid"] = [None if v is None else float(v) for v in valid]
+        if exclusive:
+            extra["exclusive"] = True
     if options is not None:
         extra["options"] = list(options)
     kwargs: dict[str, Any] = {
@@ -252,9 +257,12 @@ def Parameter(  # noqa: N802
     unit: str | None = None,
     range: tuple[float, float] | None = None,  # noqa: A002
     valid: tuple[float | None, float | None] | None = None,
+    exclusive: bool = False,
 ) -> Any:
     """Declare a numeric parameter (scalar or one value per node); see :func:`Attr`."""
-    return Attr(default, label=label, doc=doc, unit=unit, range=range, valid=valid)
+    return Attr(
+        default, label=label, doc=doc, unit=unit, range=range, valid=valid, exclusive=exclusive
+    )
 
 
 def _field_extra(field: pydantic.fields.FieldInfo) -> dict[str, Any]:
@@ -276,18 +284,23 @@ def _check_limits(cls_name: str, name: str, value: Any, extra: dict[str, Any]) -
             (lo is None or lo == -math.inf) and (hi is None or hi == math.inf)
         ):
             return f"{cls_name}.{name} = {value!r} must be finite"
+        open_ = bool(extra.get("exclusive"))
         bad = np.zeros(arr.shape, bool)
         if lo is not None:
-            bad |= arr < lo
+            bad |= arr <= lo if open_ else arr < lo
         if hi is not None:
-            bad |= arr > hi
+            bad |= arr >= hi if open_ else arr > hi
         if np.any(bad):
             shown = arr[bad].ravel()[0]
-            lo_s = "-inf" if lo is None else f"{lo:g}"
-            hi_s = "inf" if hi is None else f"{hi:g}"
-            return f"{cls_name}.{name} = {shown:g} is outside its valid range [{lo_s}, {hi_s}]" + (
-                f" {extra['unit']}" if "unit" in extra else ""
-            )
+            unit = f" {extra['unit']}" if "unit" in extra else ""
+            if hi is None:
+                need = f"must be {'>' if open_ else '>='} {lo:g}{unit}"
+            elif lo is None:
+                need = f"must be {'<' if open_ else '<='} {hi:g}{unit}"
+            else:
+                left, right = ("(", ")") if open_ else ("[", "]")
+                need = f"must be in {left}{lo:g}, {hi:g}{right}{unit}"
+            return f"{cls_name}.{name} = {shown:g} {need}"
     return None
 
 
@@ -364,6 +377,9 @@ class Declared(BaseModel):
         return True
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.__repr__()
 
     def __repr__(self) -> str:
         parts = []

@@ -262,7 +262,11 @@ class HyperbolicTangent(Coupling):
     b: ParamValue = Parameter(1.0, range=(-1.0, 1.0), doc="Scaling factor for the variable.")
     midpoint: ParamValue = Parameter(0.0, range=(-1000.0, 1000.0), doc="Midpoint of the slope.")
     sigma: ParamValue = Parameter(
-        1.0, range=(0.01, 1000.0), valid=(0.0, None), doc="Standard deviation of the sigmoid."
+        1.0,
+        range=(0.01, 1000.0),
+        valid=(0.0, None),
+        exclusive=True,
+        doc="Standard deviation of the sigmoid.",
     )
 
     @staticmethod
@@ -281,7 +285,11 @@ class Sigmoidal(Coupling):
     midpoint: ParamValue = Parameter(0.0, range=(-1000.0, 1000.0), doc="Midpoint of the slope.")
     a: ParamValue = Parameter(1.0, range=(-1000.0, 1000.0), doc="Scaling of the slope.")
     sigma: ParamValue = Parameter(
-        230.0, range=(0.01, 1000.0), valid=(0.0, None), doc="Standard deviation of the sigmoid."
+        230.0,
+        range=(0.01, 1000.0),
+        valid=(0.0, None),
+        exclusive=True,
+        doc="Standard deviation of the sigmoid.",
     )
 
     @staticmethod

@@ -44,7 +44,12 @@ class Integrator(Declared):
     n_dfun_per_step: ClassVar[int] = 1
 
     dt: float = Attr(
-        DEFAULT_DT, label="dt", unit="ms", valid=(0.0, None), doc="Integration time step."
+        DEFAULT_DT,
+        label="dt",
+        unit="ms",
+        valid=(0.0, None),
+        exclusive=True,
+        doc="Integration time step.",
     )
     noise: Noise | None = Attr(None, doc="Noise process; None gives a deterministic scheme.")
     clamped_variables: tuple[str, ...] = Attr(

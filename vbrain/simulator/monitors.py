@@ -57,6 +57,7 @@ class Monitor(Declared):
         DEFAULT_PERIOD,
         unit="ms",
         valid=(0.0, None),
+        exclusive=True,
         doc="Sampling period; must be an integer multiple of dt.",
     )
     variables_of_interest: tuple[int, ...] | None = Attr(

@@ -85,7 +85,7 @@ class Epileptor(Model):
         0.45, range=(0.0, 1.0), label="I_ext2", doc="External input current to subsystem 2."
     )
     tau: ParamValue = Parameter(
-        10.0, valid=(0.0, None), doc="Time-scale factor of y2 relative to x2."
+        10.0, valid=(0.0, None), exclusive=True, doc="Time-scale factor of y2 relative to x2."
     )
     aa: ParamValue = Parameter(6.0, doc="Slope of f_2 (drive of y2 by x2).")
     bb: ParamValue = Parameter(2.0, doc="Weight of the low-pass filter g in the x2 equation.")
@@ -142,11 +142,13 @@ class Epileptor(Model):
         f1 = where(x1 < 0.0, -a * x1**2 + b * x1, slope - x2 + 0.6 * (z - 4.0) ** 2)
         dx1 = tt * (y1 - z + Iext + lc_0 + Kvf * c_0 + f1 * x1)
         dy1 = tt * (c - d * x1**2 - y1)
-        h_lin = 4.0 * (x1 - x0) + where(z < 0.0, -0.1 * z**7, 0.0)
+        # integer powers as products: numba and numpy then round identically
+        z2 = z * z
+        h_lin = 4.0 * (x1 - x0) + where(z < 0.0, -0.1 * (z2 * z2 * z2 * z), 0.0)
         h_sig = x0 + 3.0 / (1.0 + np.exp(-(x1 + 0.5) / 0.1))
         h = where(modification > 0.5, h_sig, h_lin)
         dz = tt * (r * (h - z + Ks * c_0))
-        dx2 = tt * (-y2 + x2 - x2**3 + Iext2 + bb * g - 0.3 * (z - 3.5) + Kf * c_1)
+        dx2 = tt * (-y2 + x2 - x2 * x2 * x2 + Iext2 + bb * g - 0.3 * (z - 3.5) + Kf * c_1)
         f2 = where(x2 < -0.25, 0.0, aa * (x2 + 0.25))
         dy2 = tt * ((-y2 + f2) / tau)
         dg = tt * (-0.01 * (g - 0.1 * x1))

@@ -34,6 +34,7 @@ class Generic2dOscillator(Model):
         1.0,
         range=(1.0, 5.0),
         valid=(0.0, None),
+        exclusive=True,
         label="tau",
         doc="Time-scale hierarchy between V and W (1: none).",
     )

@@ -39,7 +39,11 @@ class MontbrioPazoRoxin(Model):
     )
 
     tau: ParamValue = Parameter(
-        1.0, range=(0.001, 15.0), valid=(0.0, None), doc="Characteristic time scale."
+        1.0,
+        range=(0.001, 15.0),
+        valid=(0.0, None),
+        exclusive=True,
+        doc="Characteristic time scale.",
     )
     I: ParamValue = Parameter(0.0, range=(-10.0, 10.0), label="I_ext", doc="External current.")
     Delta: ParamValue = Parameter(

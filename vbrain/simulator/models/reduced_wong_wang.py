@@ -48,6 +48,7 @@ class ReducedWongWang(Model):
         100.0,
         range=(50.0, 150.0),
         valid=(0.0, None),
+        exclusive=True,
         unit="ms",
         doc="NMDA decay time constant.",
     )

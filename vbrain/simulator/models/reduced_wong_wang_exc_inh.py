@@ -60,6 +60,7 @@ class ReducedWongWangExcInh(Model):
         100.0,
         range=(50.0, 150.0),
         valid=(0.0, None),
+        exclusive=True,
         unit="ms",
         doc="NMDA decay time constant of the excitatory pool.",
     )
@@ -86,6 +87,7 @@ class ReducedWongWangExcInh(Model):
         10.0,
         range=(5.0, 100.0),
         valid=(0.0, None),
+        exclusive=True,
         unit="ms",
         doc="Decay time constant of the inhibitory pool.",
     )

@@ -57,6 +57,7 @@ class WilsonCowan(Model):
         10.0,
         range=(0.0, 150.0),
         valid=(0.0, None),
+        exclusive=True,
         unit="ms",
         doc="Membrane time constant of the excitatory population.",
     )
@@ -64,6 +65,7 @@ class WilsonCowan(Model):
         10.0,
         range=(0.0, 150.0),
         valid=(0.0, None),
+        exclusive=True,
         unit="ms",
         doc="Membrane time constant of the inhibitory population.",
     )
