@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from vbrain.config.registry import Registry
 from vbrain.config.traits import (
     Attr,
     Declared,
@@ -56,7 +57,7 @@ __all__ = [
     "list_couplings",
 ]
 
-_REGISTRY: dict[str, type[Coupling]] = {}
+_REGISTRY: Registry[Coupling] = Registry("coupling")
 _ROLE_ARGS = {
     "transform": {"x", "k"},
     "pre": {"x_i", "x_j"},
@@ -93,7 +94,7 @@ class Coupling(Declared):
                     f"{cls.__name__}.{role} has unknown arguments {unknown}; allowed are "
                     f"{sorted(allowed)} and the parameters {sorted(params)}"
                 )
-        _REGISTRY[cls.__name__] = cls
+        _REGISTRY.add(cls)
 
     @classmethod
     def parameter_names(cls) -> tuple[str, ...]:
@@ -219,15 +220,13 @@ def _sum_by_target(contrib: np.ndarray, targets: np.ndarray, n_node: int) -> np.
 
 
 def get(name: str) -> type[Coupling]:
-    """Coupling class by name (case-insensitive)."""
-    for key, cls in _REGISTRY.items():
-        if key.lower() == name.lower():
-            return cls
-    raise ValidationError(f"unknown coupling {name!r}; known couplings: {sorted(_REGISTRY)}")
+    """Coupling class by name (case-insensitive); raises listing the known names."""
+    return _REGISTRY.get(name)
 
 
 def list_couplings() -> list[str]:
-    return sorted(_REGISTRY)
+    """Names of all registered couplings."""
+    return _REGISTRY.names()
 
 
 class Linear(Coupling):

@@ -24,6 +24,7 @@ from typing import ClassVar
 import numpy as np
 import pydantic
 
+from vbrain.config.registry import Registry
 from vbrain.config.traits import Attr, Declared, ValidationError
 from vbrain.simulator.noise import Noise
 
@@ -32,7 +33,17 @@ __all__ = ["RK4", "Euler", "Heun", "Identity", "Integrator", "get", "list_integr
 DEFAULT_DT = 0.01220703125
 """Reference default time step (ms): 2**-6 * 0.78125, so 2**-n ms monitor periods divide it."""
 
-_REGISTRY: dict[str, type[Integrator]] = {}
+_ALIASES = {
+    "heundeterministic": "Heun",
+    "heunstochastic": "Heun",
+    "eulerdeterministic": "Euler",
+    "eulerstochastic": "Euler",
+    "rungekutta4thorderdeterministic": "RK4",
+    "identitystochastic": "Identity",
+}
+"""The reference system's class names (noise makes any scheme stochastic here)."""
+
+_REGISTRY: Registry[Integrator] = Registry("integrator", aliases=_ALIASES)
 
 
 class Integrator(Declared):
@@ -61,7 +72,7 @@ class Integrator(Declared):
     def __pydantic_init_subclass__(cls, **kwargs: object) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         if cls.scheme:
-            _REGISTRY[cls.__name__] = cls
+            _REGISTRY.add(cls)
 
     @pydantic.model_validator(mode="after")
     def _check(self) -> Integrator:
@@ -168,21 +179,10 @@ class Identity(Integrator):
 
 
 def get(name: str) -> type[Integrator]:
-    """Integrator class by name (case-insensitive; reference names accepted)."""
-    aliases = {
-        "heundeterministic": "Heun",
-        "heunstochastic": "Heun",
-        "eulerdeterministic": "Euler",
-        "eulerstochastic": "Euler",
-        "rungekutta4thorderdeterministic": "RK4",
-        "identitystochastic": "Identity",
-    }
-    key = aliases.get(name.lower(), name)
-    for cls_name, cls in _REGISTRY.items():
-        if cls_name.lower() == key.lower():
-            return cls
-    raise ValidationError(f"unknown integrator {name!r}; known integrators: {sorted(_REGISTRY)}")
+    """Integrator class by name (case-insensitive); raises listing the known names."""
+    return _REGISTRY.get(name)
 
 
 def list_integrators() -> list[str]:
-    return sorted(_REGISTRY)
+    """Names of all registered integrators."""
+    return _REGISTRY.names()

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pydantic
 
+from vbrain.config.registry import Registry
 from vbrain.config.traits import Array, Attr, Declared, ValidationError
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
 DEFAULT_PERIOD = 0.9765625
 """Reference default monitor period (ms), i.e. 1024 Hz."""
 
-_REGISTRY: dict[str, type[Monitor]] = {}
+_REGISTRY: Registry[Monitor] = Registry("monitor")
 
 
 class Monitor(Declared):
@@ -67,7 +68,7 @@ class Monitor(Declared):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: object) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        _REGISTRY[cls.__name__] = cls
+        _REGISTRY.add(cls)
 
     @pydantic.model_validator(mode="after")
     def _check_period(self) -> Monitor:
@@ -232,11 +233,10 @@ class AfferentCoupling(Monitor):
 
 
 def get(name: str) -> type[Monitor]:
-    for key, cls in _REGISTRY.items():
-        if key.lower() == name.lower():
-            return cls
-    raise ValidationError(f"unknown monitor {name!r}; known monitors: {sorted(_REGISTRY)}")
+    """Monitor class by name (case-insensitive); raises listing the known names."""
+    return _REGISTRY.get(name)
 
 
 def list_monitors() -> list[str]:
-    return sorted(_REGISTRY)
+    """Names of all registered monitors."""
+    return _REGISTRY.names()

@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pydantic
 
+from vbrain.config.registry import Registry
 from vbrain.config.traits import Declared, ValidationError, parameter_matrix
 
 __all__ = [
@@ -78,7 +79,7 @@ class StateVariable:
             raise ValidationError(f"StateVariable range must satisfy lo < hi, got {self.range}")
 
 
-_REGISTRY: dict[str, type[Model]] = {}
+_REGISTRY: Registry[Model] = Registry("model")
 
 _ALLOWED_FUNCS = {
     "abs",
@@ -250,7 +251,7 @@ class Model(Declared):
                 "nor local-coupling terms lc_k"
             )
         cls._dfun_args = args
-        _REGISTRY[cls.__name__] = cls
+        _REGISTRY.add(cls)
 
     @pydantic.model_validator(mode="after")
     def _check_voi(self) -> Model:
@@ -437,20 +438,15 @@ class Model(Declared):
 
 
 def get(name: str) -> type[Model]:
-    """Model class by name (case-insensitive); raises with the list of known names."""
+    """Model class by name (case-insensitive); raises listing the known names."""
     _ensure_loaded()
-    if name in _REGISTRY:
-        return _REGISTRY[name]
-    lowered = {k.lower(): v for k, v in _REGISTRY.items()}
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    raise ValidationError(f"unknown model {name!r}; known models: {sorted(_REGISTRY)}")
+    return _REGISTRY.get(name)
 
 
 def list_models() -> list[str]:
     """Names of all registered models."""
     _ensure_loaded()
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def _ensure_loaded() -> None:
