@@ -25,6 +25,7 @@ Subclassing registers the model by class name (see :func:`get` and :func:`list_m
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import textwrap
 from collections.abc import Callable
@@ -187,6 +188,12 @@ def parse_expression(expr: str, names: tuple[str, ...]) -> str:
             )
     tree = Rewrite().visit(tree)
     return ast.unparse(tree)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_expression(expr: str) -> Any:
+    """Code object of a validated, canonical expression (compiled once)."""
+    return compile(expr, "<variable of interest>", "eval")
 
 
 def _function_source(func: Callable[..., Any]) -> str:
@@ -418,8 +425,8 @@ class Model(Declared):
             if expr in names:
                 out.append(state[names.index(expr)])
             else:
-                code = compile(expr, "<voi>", "eval")
-                out.append(np.broadcast_to(eval(code, {"__builtins__": {}}, env), state.shape[1:]))  # noqa: S307 - validated AST
+                value = eval(_compiled_expression(expr), {"__builtins__": {}}, env)  # noqa: S307 - validated AST
+                out.append(np.broadcast_to(value, state.shape[1:]))
         return np.stack(out)
 
     @classmethod
