@@ -1,6 +1,6 @@
 """Region-level simulator: models, couplings, integrators, noise, monitors and backends."""
 
-from vbrain.simulator import coupling, integrators, models, monitors, noise
+from vbrain.simulator import coupling, integrators, models, monitors, noise, phase_plane
 from vbrain.simulator.results import MonitorResult, SimulationResult
 from vbrain.simulator.simulator import Simulator, simulate
 
@@ -13,5 +13,6 @@ __all__ = [
     "models",
     "monitors",
     "noise",
+    "phase_plane",
     "simulate",
 ]

@@ -258,6 +258,7 @@ class Model(Declared):
                 "nor local-coupling terms lc_k"
             )
         cls._dfun_args = args
+        cls.__doc__ = (cls.__doc__ or "").rstrip() + "\n\n" + cls.declaration_tables()
         _REGISTRY.add(cls)
 
     @pydantic.model_validator(mode="after")
@@ -428,6 +429,57 @@ class Model(Declared):
                 value = eval(_compiled_expression(expr), {"__builtins__": {}}, env)  # noqa: S307 - validated AST
                 out.append(np.broadcast_to(value, state.shape[1:]))
         return np.stack(out)
+
+    @classmethod
+    def declaration_tables(cls) -> str:
+        """reST tables of the state variables and parameters, generated from the declaration.
+
+        Appended to every model's docstring, so ``help(Model)`` and the docs show them.
+        """
+
+        def table(header: list[str], rows: list[list[str]]) -> str:
+            widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+            rule = "  ".join("=" * w for w in widths)
+            lines = [rule, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+            lines.append(rule)
+            lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+            lines.append(rule)
+            return "\n".join("    " + line.rstrip() for line in lines)
+
+        def fmt(value: Any) -> str:
+            return "" if value is None else f"{value:g}"
+
+        svars = []
+        for name, sv in cls.state_variables.items():
+            lo, hi = sv.bounds if sv.bounds is not None else (None, None)
+            bounds = "" if sv.bounds is None else f"[{fmt(lo) or '-inf'}, {fmt(hi) or 'inf'}]"
+            coupled = "yes" if name in cls.coupling_variables else ""
+            svars.append(
+                [name, f"[{sv.range[0]:g}, {sv.range[1]:g}]", bounds, coupled, sv.unit or ""]
+            )
+        params = []
+        for row in cls.field_table():
+            if row["name"] == "variables_of_interest":
+                continue
+            rng = "" if row["range"] is None else f"[{row['range'][0]:g}, {row['range'][1]:g}]"
+            params.append(
+                [row["name"], f"{row['default']}", rng, row["unit"] or "", row["doc"] or ""]
+            )
+        out = [
+            "    State variables",
+            "    ---------------",
+            "",
+            table(["name", "initial range", "bounds", "coupled", "unit"], svars),
+        ]
+        if params:
+            out += [
+                "",
+                "    Model parameters",
+                "    ----------------",
+                "",
+                table(["name", "default", "range", "unit", "description"], params),
+            ]
+        return "\n".join(out)
 
     @classmethod
     def describe(cls) -> str:
