@@ -8,6 +8,7 @@ from vbrain.config.traits import (
     Parameter,
     ParamValue,
     ValidationError,
+    VectorParameter,
     describe_fields,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "ParamValue",
     "Parameter",
     "ValidationError",
+    "VectorParameter",
     "describe_fields",
 ]

@@ -30,6 +30,8 @@ __all__ = [
     "Parameter",
     "ValidationError",
     "describe_fields",
+    "VectorParameter",
+    "parameter_layout",
     "parameter_matrix",
 ]
 
@@ -209,6 +211,7 @@ def Attr(  # noqa: N802 - reads like a declaration
     exclusive: bool = False,
     options: Sequence[Any] | None = None,
     default_factory: Any = None,
+    length: int | None = None,
 ) -> Any:
     """Declare a field.
 
@@ -227,6 +230,8 @@ def Attr(  # noqa: N802 - reads like a declaration
         The limits themselves are invalid too (e.g. a time constant must be > 0).
     options
         The allowed values (for choices); anything else is rejected.
+    length
+        Required number of items (fixed-length vectors).
     """
     extra: dict[str, Any] = {}
     if unit is not None:
@@ -239,6 +244,8 @@ def Attr(  # noqa: N802 - reads like a declaration
             extra["exclusive"] = True
     if options is not None:
         extra["options"] = list(options)
+    if length is not None:
+        extra["length"] = int(length)
     kwargs: dict[str, Any] = {
         "title": label,
         "description": " ".join(doc.split()) or None,
@@ -265,6 +272,22 @@ def Parameter(  # noqa: N802
     )
 
 
+def VectorParameter(  # noqa: N802
+    default: Sequence[float],
+    *,
+    label: str | None = None,
+    doc: str = "",
+    unit: str | None = None,
+) -> Any:
+    """Declare a fixed-length vector parameter (e.g. polynomial coefficients).
+
+    Annotate the field with ``tuple[float, ...]``; the length is that of the default and is
+    enforced.  ``dfun`` receives it as a tuple of numbers.
+    """
+    values = tuple(float(v) for v in default)
+    return Attr(values, label=label, doc=doc, unit=unit, length=len(values))
+
+
 def _field_extra(field: pydantic.fields.FieldInfo) -> dict[str, Any]:
     extra = field.json_schema_extra
     return extra if isinstance(extra, dict) else {}
@@ -272,6 +295,8 @@ def _field_extra(field: pydantic.fields.FieldInfo) -> dict[str, Any]:
 
 def _check_limits(cls_name: str, name: str, value: Any, extra: dict[str, Any]) -> str | None:
     """Return an error line if ``value`` breaks the hard limits/options of a field."""
+    if "length" in extra and len(value) != extra["length"]:
+        return f"{cls_name}.{name} needs {extra['length']} values, got {len(value)}"
     if "options" in extra and value not in extra["options"]:
         return f"{cls_name}.{name} = {value!r} is not one of the options {extra['options']}"
     valid = extra.get("valid")
@@ -434,20 +459,42 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def parameter_matrix(obj: Any, names: Sequence[str], n_node: int) -> np.ndarray:
-    """Numeric fields ``names`` of ``obj`` as an array ``(len(names), n_node)``.
+def parameter_layout(cls: type[BaseModel], names: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Row ``(start, length)`` of each numeric field in :func:`parameter_matrix`.
 
-    Scalars (and booleans, as 0/1) are broadcast; per-node arrays must have ``n_node`` values.
+    Scalar/per-node parameters take one row; vector parameters (:func:`VectorParameter`) one
+    row per component.
     """
-    out = np.empty((len(names), n_node))
-    for k, name in enumerate(names):
+    layout = {}
+    start = 0
+    for name in names:
+        length = int(_field_extra(cls.model_fields[name]).get("length", 0)) or 1
+        vector = "length" in _field_extra(cls.model_fields[name])
+        layout[name] = (start, length if vector else 0)
+        start += length
+    return layout
+
+
+def parameter_matrix(obj: Any, names: Sequence[str], n_node: int) -> np.ndarray:
+    """Numeric fields ``names`` of ``obj`` as an array ``(n_rows, n_node)``.
+
+    Scalars (and booleans, as 0/1) are broadcast; per-node arrays must have ``n_node`` values;
+    a vector parameter fills one row per component (the same for every node).
+    """
+    layout = parameter_layout(type(obj), names)
+    n_rows = sum(max(length, 1) for _, length in layout.values())
+    out = np.empty((n_rows, n_node))
+    for name, (start, length) in layout.items():
         value = np.asarray(getattr(obj, name), dtype=float)
+        if length:
+            out[start : start + length] = value[:, None]
+            continue
         if value.ndim == 1 and value.size != n_node:
             raise ValidationError(
                 f"{type(obj).__name__}.{name} has {value.size} values but the network "
                 f"has {n_node} nodes; give one value or one per node"
             )
-        out[k] = value
+        out[start] = value
     return out
 
 

@@ -13,8 +13,13 @@ from numba import njit
 @njit(inline="always", cache=True)
 def where(condition, if_true, if_false):
     return if_true if condition else if_false
+
+
+@njit(inline="always", cache=True)
+def erfc(x):
+    return math.erfc(x)
 """
-"""Source placed at the top of every generated module; ``where`` becomes a plain branch."""
+"""Source placed at the top of every generated module: scalar ``where`` and ``erfc``."""
 
 
 def compile_scalar(source: str, name: str, label: str) -> Any:

@@ -192,7 +192,7 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
     mcls, ccls = type(model), type(cpl)
     nv, nt = plan.n_var, plan.n_term
     snames = mcls.state_names()
-    pnames = mcls.parameter_names()
+    layout = mcls.parameter_layout()
     cpnames = ccls.parameter_names()
     scheme = integ.scheme
     recompute = scheme == "heun" and bool(getattr(integ, "recompute_coupling", False))
@@ -228,8 +228,13 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
         for a in mcls.dfun_arguments():
             if a in snames:
                 args.append(xs[snames.index(a)])
-            elif a in pnames:
-                args.append(f"mp[{pnames.index(a)}, i]")
+            elif a in layout:
+                start, length = layout[a]
+                if length:
+                    items = ", ".join(f"mp[{start + j}, i]" for j in range(length))
+                    args.append(f"({items},)")
+                else:
+                    args.append(f"mp[{start}, i]")
             elif a.startswith("lc_"):
                 args.append("0.0")
             else:

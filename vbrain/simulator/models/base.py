@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import math
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ import numpy as np
 import pydantic
 
 from vbrain.config.registry import Registry
-from vbrain.config.traits import Declared, ValidationError, parameter_matrix
+from vbrain.config.traits import Declared, ValidationError, parameter_layout, parameter_matrix
 
 __all__ = [
     "Model",
@@ -44,6 +45,7 @@ __all__ = [
     "get",
     "list_models",
     "parse_expression",
+    "erfc",
     "where",
 ]
 
@@ -51,6 +53,14 @@ __all__ = [
 def where(condition: Any, if_true: Any, if_false: Any) -> Any:
     """Branch usable in a ``dfun``: ``numpy.where`` on arrays, a plain branch when compiled."""
     return np.where(condition, if_true, if_false)
+
+
+_erfc_array = np.vectorize(math.erfc, otypes=[float])
+
+
+def erfc(x: Any) -> Any:
+    """Complementary error function usable in a ``dfun`` (the C library's, in both backends)."""
+    return _erfc_array(x) if isinstance(x, np.ndarray) else math.erfc(x)
 
 
 @dataclass(frozen=True)
@@ -300,6 +310,12 @@ class Model(Declared):
         return cls._parameter_names
 
     @classmethod
+    def parameter_layout(cls) -> dict[str, tuple[int, int]]:
+        """Row ``(start, length)`` of each parameter in :meth:`parameter_matrix` (length 0:
+        one row, scalar or per node; n: a vector parameter of n components)."""
+        return parameter_layout(cls, cls.parameter_names())
+
+    @classmethod
     def dfun_arguments(cls) -> tuple[str, ...]:
         return cls._dfun_args
 
@@ -397,13 +413,17 @@ class Model(Declared):
         parameters: np.ndarray,
     ) -> dict[str, Any]:
         names = self.state_names()
-        pnames = self.parameter_names()
+        layout = self.parameter_layout()
         kwargs: dict[str, Any] = {}
         for arg in self.dfun_arguments():
             if arg in names:
                 kwargs[arg] = state[names.index(arg)]
-            elif arg in pnames:
-                kwargs[arg] = parameters[pnames.index(arg)][:, None]
+            elif arg in layout:
+                start, length = layout[arg]
+                if length:
+                    kwargs[arg] = tuple(parameters[start + j][:, None] for j in range(length))
+                else:
+                    kwargs[arg] = parameters[start][:, None]
             elif arg.startswith("lc_"):
                 k = int(arg[3:])
                 kwargs[arg] = 0.0 if np.isscalar(local_coupling) else local_coupling[k]
