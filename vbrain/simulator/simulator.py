@@ -75,6 +75,8 @@ class Plan:
     bounds: np.ndarray | None
     clamp_idx: np.ndarray
     clamp_val: np.ndarray
+    mode_consts: np.ndarray
+    mode_layout: dict[str, tuple[int, bool]]
     noise_ga: np.ndarray | None
     noise_gb: np.ndarray | None
     ntau: float
@@ -194,6 +196,7 @@ class Simulator:
         delays = idelays[targets, sources].astype(np.int64)
         horizon = int(delays.max()) + 1 if delays.size else 1
         bounds = model.state_bounds()
+        mode_consts, mode_layout = model.mode_constant_matrix()
         clamp_idx, clamp_val = integ.clamp_indices(model.state_names())
         if integ.noise is not None:
             ga, gb = integ.noise.gfun_coefficients(model.n_var(), n_node)
@@ -241,6 +244,8 @@ class Simulator:
             delays=delays,
             indptr=indptr,
             model_params=model.parameter_matrix(n_node),
+            mode_consts=mode_consts,
+            mode_layout=mode_layout,
             coupling_params=cpl.parameter_matrix(n_node),
             bounds=bounds,
             clamp_idx=clamp_idx,

@@ -223,11 +223,17 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
             args.append(given[a] if a in given else f"cp[{cpnames.index(a)}, {node}]")
         return f"c_{role}({', '.join(args)})"
 
-    def dfun_call(xs: list[str], cs: list[str]) -> str:
+    coupled_modes = bool(mcls.mode_sums)
+    mode_layout = plan.mode_layout
+    # mode-coupled models integrate all modes of a node together (unrolled, suffix _m);
+    # others loop over modes with one set of scalar names
+    modes = [(f"_{m}", str(m)) for m in range(nm)] if coupled_modes else [("", "m")]
+
+    def dfun_call(inp: str, cpre: str, sfx: str, me: str) -> str:
         args = []
         for a in mcls.dfun_arguments():
             if a in snames:
-                args.append(xs[snames.index(a)])
+                args.append(f"{inp}{snames.index(a)}{sfx}")
             elif a in layout:
                 start, length = layout[a]
                 if length:
@@ -235,11 +241,38 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
                     args.append(f"({items},)")
                 else:
                     args.append(f"mp[{start}, i]")
+            elif a in mcls.mode_sums:
+                args.append(f"ms_{a}{sfx}")
+            elif a in mode_layout:
+                args.append(f"mc[{mode_layout[a][0]}, {me}]")
             elif a.startswith("lc_"):
                 args.append("0.0")
             else:
-                args.append(cs[int(a[2:])])
+                args.append(f"{cpre}{int(a[2:])}{sfx}")
         return f"dfun({', '.join(args)})"
+
+    def stage(c: _Code, out: str, inp: str, cpre: str) -> None:
+        """Derivatives ``<out>{v}{sfx}`` of every mode from states ``<inp>{v}{sfx}``."""
+        for name, (source, matrix) in mcls.mode_sums.items():
+            for sfx, me in modes:
+                terms = []
+                for k in range(nm):
+                    if source in snames:
+                        src = f"{inp}{snames.index(source)}_{k}"
+                    else:
+                        src = f"{cpre}{int(source[2:])}_{k}"
+                    if matrix is not None:
+                        src += f" * mc[{mode_layout[matrix][0] + k}, {me}]"
+                    terms.append(src)
+                c(f"ms_{name}{sfx} = {' + '.join(terms)}")
+        for sfx, me in modes:
+            outs = ", ".join(f"{out}{v}{sfx}" for v in range(nv))
+            c(f"{outs}, = {dfun_call(inp, cpre, sfx, me)}")
+
+    def noise(v: int, sfx: str, me: str) -> str:
+        if not stochastic:
+            return ""
+        return f" + (ga[{v}, i] * x{v}{sfx} + gb[{v}, i]) * zbuf[{v}, i, {me}]"
 
     def constrain(c: _Code, names: list[str]) -> None:
         # min/max rather than branches keep the node loop vectorisable
@@ -253,6 +286,22 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
         for q, v in enumerate(clamp):
             c(f"{names[v]} = clamp_val[{q}]")
 
+    def update(c: _Code, target: str, expr: str) -> None:
+        """``target{v}{sfx} = expr`` for every variable and mode, then bounds; ``expr`` has the
+        fields ``{v}`` (variable), ``{s}`` (mode suffix) and ``{n}`` (the noise increment)."""
+        for sfx, me in modes:
+            for v in range(nv):
+                c(f"{target}{v}{sfx} = {expr.format(v=v, s=sfx, n=noise(v, sfx, me))}")
+            constrain(c, [f"{target}{v}{sfx}" for v in range(nv)])
+
+    def integration_loop(c: _Code) -> int:
+        c("for i in range(n_node):")
+        if coupled_modes:
+            return 1
+        with c.indent():
+            c(f"for m in range({nm}):")
+        return 2
+
     mons = plan.monitors
     mon_args = []
     for j, mp_ in enumerate(mons):
@@ -260,15 +309,9 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
     c = _Code()
     sig = (
         "n_steps, step0, dt, state, hist, L, H, shiftbuf, indptr, eoff, esrc, elag, eweight, "
-        "mp, cp, clamp_val, ga, gb, rng, eta, noise_e, noise_s, noise_scale, cbuf, zbuf, xbuf, "
+        "mp, cp, mc, clamp_val, ga, gb, rng, eta, noise_e, noise_s, noise_scale, cbuf, zbuf, xbuf, "
         "kbuf, ybuf, prodbuf, counts" + "".join(", " + a for a in mon_args)
     )
-    xs = [f"x{v}" for v in range(nv)]
-    cs = [f"c{k}" for k in range(nt)]
-    noise = [
-        f" + (ga[{v}, i] * x{v} + gb[{v}, i]) * zbuf[{v}, i, m]" if stochastic else ""
-        for v in range(nv)
-    ]
     c("@njit(cache=True, nogil=True, boundscheck=False, error_model='numpy')")
     c(f"def kernel({sig}):")
     with c.indent():
@@ -321,25 +364,26 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
                         else:
                             c(f"zbuf[{v}, i, m] = noise_scale * z")
             c("# integration")
-            _node_loop(c, nm)
-            with c.indent(), c.indent():
+            depth = integration_loop(c)
+            c.level += depth
+            for sfx, me in modes:
                 for v in range(nv):
-                    c(f"x{v} = state[{v}, i, m]")
+                    c(f"x{v}{sfx} = state[{v}, i, {me}]")
                 for k in range(nt):
-                    c(f"c{k} = cbuf[{k}, i, m]")
-                if recompute:
-                    c(f"{', '.join(f'k{v}' for v in range(nv))}, = {dfun_call(xs, cs)}")
-                    ps = [f"p{v}" for v in range(nv)]
+                    c(f"c{k}{sfx} = cbuf[{k}, i, {me}]")
+            if recompute:
+                stage(c, "k", "x", "c")
+                update(c, "p", "x{v}{s} + dt * k{v}{s}{n}")
+                for sfx, me in modes:
                     for v in range(nv):
-                        c(f"p{v} = x{v} + dt * k{v}{noise[v]}")
-                    constrain(c, ps)
+                        c(f"xbuf[{v}, i, {me}] = p{v}{sfx}")
+                        c(f"kbuf[{v}, i, {me}] = k{v}{sfx}")
+            else:
+                _gen_fused_step(c, scheme, stage, update)
+                for sfx, me in modes:
                     for v in range(nv):
-                        c(f"xbuf[{v}, i, m] = p{v}")
-                        c(f"kbuf[{v}, i, m] = k{v}")
-                else:
-                    _gen_fused_step(c, scheme, nv, xs, cs, noise, dfun_call, constrain)
-                    for v in range(nv):
-                        c(f"state[{v}, i, m] = x{v}")
+                        c(f"state[{v}, i, {me}] = x{v}{sfx}")
+            c.level -= depth
             if recompute:
                 c("# Heun corrector with the coupling at the end of the step")
                 _node_loop(c, nm)
@@ -353,19 +397,21 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
                     _gen_coupling(c, nt, "d", ccall, f32, pred=True)
                     for k in range(nt):
                         c(f"cbuf[{nt + k}, i, m] = d{k}")
-                _node_loop(c, nm)
-                with c.indent(), c.indent():
-                    ps = [f"p{v}" for v in range(nv)]
+                depth = integration_loop(c)
+                c.level += depth
+                for sfx, me in modes:
                     for v in range(nv):
-                        c(f"x{v} = state[{v}, i, m]")
-                        c(f"p{v} = xbuf[{v}, i, m]")
-                    ds = [f"cbuf[{nt + k}, i, m]" for k in range(nt)]
-                    c(f"{', '.join(f'l{v}' for v in range(nv))}, = {dfun_call(ps, ds)}")
+                        c(f"x{v}{sfx} = state[{v}, i, {me}]")
+                        c(f"p{v}{sfx} = xbuf[{v}, i, {me}]")
+                        c(f"k{v}{sfx} = kbuf[{v}, i, {me}]")
+                    for k in range(nt):
+                        c(f"d{k}{sfx} = cbuf[{nt + k}, i, {me}]")
+                stage(c, "l", "p", "d")
+                update(c, "x", "x{v}{s} + hdt * (k{v}{s} + l{v}{s}){n}")
+                for sfx, me in modes:
                     for v in range(nv):
-                        c(f"x{v} = x{v} + hdt * (kbuf[{v}, i, m] + l{v}){noise[v]}")
-                    constrain(c, xs)
-                    for v in range(nv):
-                        c(f"state[{v}, i, m] = x{v}")
+                        c(f"state[{v}, i, {me}] = x{v}{sfx}")
+                c.level -= depth
             c("# history and monitors")
             _node_loop(c, nm)
             with c.indent(), c.indent():
@@ -449,41 +495,25 @@ def _node_loop(c, nm):
         c(f"for m in range({nm}):")
 
 
-def _gen_fused_step(c, scheme, nv, xs, cs, noise, dfun_call, constrain):
-    ks = [f"k{v}" for v in range(nv)]
+def _gen_fused_step(c, scheme, stage, update):
+    """All stages of one node (all modes): coupling ``c`` held over the step."""
     if scheme == "euler":
-        c(f"{', '.join(ks)}, = {dfun_call(xs, cs)}")
-        for v in range(nv):
-            c(f"x{v} = x{v} + dt * k{v}{noise[v]}")
-        constrain(c, xs)
+        stage(c, "k", "x", "c")
+        update(c, "x", "x{v}{s} + dt * k{v}{s}{n}")
     elif scheme == "identity":
-        c(f"{', '.join(ks)}, = {dfun_call(xs, cs)}")
-        for v in range(nv):
-            c(f"x{v} = k{v}{noise[v]}")
-        constrain(c, xs)
+        stage(c, "k", "x", "c")
+        update(c, "x", "k{v}{s}{n}")
     elif scheme == "heun":
-        c(f"{', '.join(ks)}, = {dfun_call(xs, cs)}")
-        ps = [f"p{v}" for v in range(nv)]
-        for v in range(nv):
-            c(f"p{v} = x{v} + dt * k{v}{noise[v]}")
-        constrain(c, ps)
-        ls = [f"l{v}" for v in range(nv)]
-        c(f"{', '.join(ls)}, = {dfun_call(ps, cs)}")
-        for v in range(nv):
-            c(f"x{v} = x{v} + hdt * (k{v} + l{v}){noise[v]}")
-        constrain(c, xs)
+        stage(c, "k", "x", "c")
+        update(c, "p", "x{v}{s} + dt * k{v}{s}{n}")
+        stage(c, "l", "p", "c")
+        update(c, "x", "x{v}{s} + hdt * (k{v}{s} + l{v}{s}){n}")
     elif scheme == "rk4":
-        c(f"{', '.join(f'a{v}' for v in range(nv))}, = {dfun_call(xs, cs)}")
-        stages = [("a", "b", "dt2"), ("b", "g", "dt2"), ("g", "h", "dt")]
-        for src, dst, h in stages:
-            ps = [f"p{v}" for v in range(nv)]
-            for v in range(nv):
-                c(f"p{v} = x{v} + {h} * {src}{v}")
-            constrain(c, ps)
-            c(f"{', '.join(f'{dst}{v}' for v in range(nv))}, = {dfun_call(ps, cs)}")
-        for v in range(nv):
-            c(f"x{v} = x{v} + dt6 * (a{v} + 2.0 * b{v} + 2.0 * g{v} + h{v}){noise[v]}")
-        constrain(c, xs)
+        stage(c, "a", "x", "c")
+        for src, dst, h in (("a", "b", "dt2"), ("b", "g", "dt2"), ("g", "h", "dt")):
+            update(c, "p", f"x{{v}}{{s}} + {h} * {src}{{v}}{{s}}")
+            stage(c, dst, "p", "c")
+        update(c, "x", "x{v}{s} + dt6 * (a{v}{s} + 2.0 * b{v}{s} + 2.0 * g{v}{s} + h{v}{s}){n}")
     else:  # pragma: no cover - registry guards this
         raise ValueError(f"unknown scheme {scheme}")
 
@@ -670,38 +700,12 @@ class NumbaBackend:
                 mon_args.append(self.acc[k])
         counts = np.zeros(max(len(p.monitors), 1), dtype=np.int64)
         self.module.kernel(
-            n_steps,
-            step0,
-            p.dt,
-            self.state,
-            self.hist,
-            self.L,
-            p.horizon,
-            self.shiftbuf,
-            p.indptr,
-            self.eoff,
-            p.sources,
-            self.elag,
-            self.eweight,
-            p.model_params,
-            p.coupling_params,
-            self.clamp_val,
-            self.ga,
-            self.gb,
-            self.rng,
-            self.eta,
-            self.noise_e,
-            self.noise_s,
-            self.noise_scale,
-            self.cbuf,
-            self.zbuf,
-            self.xbuf,
-            self.kbuf,
-            self.ybuf,
-            self.prodbuf,
-            counts,
-            *mon_args,
-        )
+            n_steps, step0, p.dt, self.state, self.hist, self.L, p.horizon, self.shiftbuf,
+            p.indptr, self.eoff, p.sources, self.elag, self.eweight, p.model_params,
+            p.coupling_params, p.mode_consts, self.clamp_val, self.ga, self.gb, self.rng,
+            self.eta, self.noise_e, self.noise_s, self.noise_scale, self.cbuf, self.zbuf,
+            self.xbuf, self.kbuf, self.ybuf, self.prodbuf, counts, *mon_args,
+        )  # fmt: skip
         result = []
         for k, (mp, (out, first, last)) in enumerate(zip(p.monitors, outs, strict=True)):
             steps = np.arange((first + mp.istep - 1) // mp.istep, last // mp.istep + 1) * mp.istep

@@ -20,6 +20,14 @@ one derivative per state variable.  It must use only arithmetic, ``np.<ufunc>`` 
 :func:`vbrain.simulator.models.where` for branches, so the very same function runs on numpy
 arrays (the reference backend) and on scalars inside the compiled numba kernel.
 Subclassing registers the model by class name (see :func:`get` and :func:`list_models`).
+
+Models with several modes (``n_mode > 1``, e.g. the reduced Stefanescu–Jirsa sets) may declare
+``mode_constants`` (per-mode vectors and mode-mixing matrices computed from the parameters by
+``compute_mode_constants()``; a vector reaches ``dfun`` as the current mode's value) and
+``mode_sums`` (``name: (source, matrix)``: ``dfun`` receives
+``sum_k source[k] * matrix[k, m]`` for its mode ``m``, or ``sum_k source[k]`` with no matrix;
+``source`` is a state variable or a coupling term).  ``dfun`` still computes one mode at a time.
+Fixed-length vector parameters (:func:`vbrain.config.VectorParameter`) arrive as tuples.
 """
 
 from __future__ import annotations
@@ -227,6 +235,14 @@ class Model(Declared):
     n_mode: ClassVar[int] = 1
     helpers: ClassVar[tuple[Callable[..., Any], ...]] = ()
     """Module-level functions the ``dfun`` calls; compiled with it."""
+    mode_constants: ClassVar[tuple[str, ...]] = ()
+    """Names of per-mode constants ``(n_mode,)`` and mode-mixing matrices ``(n_mode, n_mode)``
+    returned by :meth:`compute_mode_constants`; a 1-D one reaches ``dfun`` as the value of
+    the current mode."""
+    mode_sums: ClassVar[dict[str, tuple[str, str | None]]] = {}
+    """``dfun`` arguments that mix modes: ``name: (source, matrix)`` gives, for mode ``m``,
+    ``sum_k source[k] * matrix[k, m]`` (``matrix`` None: ``sum_k source[k]``); ``source`` is a
+    state variable or a coupling term ``c_j``."""
 
     variables_of_interest: tuple[str, ...] = ()
 
@@ -259,13 +275,25 @@ class Model(Declared):
         known = set(svars) | set(cls._parameter_names)
         known |= {f"c_{k}" for k in range(max(len(cls.coupling_variables), 1) + 1)}
         known |= {f"lc_{k}" for k in range(max(len(cls.coupling_variables), 1))}
+        for name, (source, matrix) in cls.mode_sums.items():
+            if source not in known or source.startswith("lc_") or source in cls._parameter_names:
+                raise ValidationError(
+                    f"{cls.__name__}.mode_sums[{name!r}] sums {source!r}, which is neither a "
+                    "state variable nor a coupling term c_k"
+                )
+            if matrix is not None and matrix not in cls.mode_constants:
+                raise ValidationError(
+                    f"{cls.__name__}.mode_sums[{name!r}] uses matrix {matrix!r}, which is not "
+                    f"one of the mode_constants {list(cls.mode_constants)}"
+                )
+        known |= set(cls.mode_constants) | set(cls.mode_sums)
         args = tuple(inspect.signature(cls.dfun).parameters)
         unknown = [a for a in args if a not in known]
         if unknown:
             raise ValidationError(
                 f"{cls.__name__}.dfun has arguments {unknown} that are neither state variables "
-                f"{list(svars)}, parameters {list(cls._parameter_names)}, coupling terms c_k "
-                "nor local-coupling terms lc_k"
+                f"{list(svars)}, parameters {list(cls._parameter_names)}, coupling terms c_k, "
+                "local-coupling terms lc_k, mode constants nor mode sums"
             )
         cls._dfun_args = args
         cls.__doc__ = (cls.__doc__ or "").rstrip() + "\n\n" + cls.declaration_tables()
@@ -348,6 +376,41 @@ class Model(Declared):
 
     # -- values -----------------------------------------------------------------------------
 
+    def compute_mode_constants(self) -> dict[str, np.ndarray]:
+        """Per-mode constants and mode-mixing matrices derived from the parameters.
+
+        Override in models with ``mode_constants``; keys are those names, values have shape
+        ``(n_mode,)`` or ``(n_mode, n_mode)``.
+        """
+        return {}
+
+    def mode_constant_matrix(self) -> tuple[np.ndarray, dict[str, tuple[int, bool]]]:
+        """Mode constants stacked as rows ``(n_rows, n_mode)`` and the layout
+        ``name -> (first row, is_matrix)``; row ``start + k`` of a matrix is its row ``k``."""
+        values = self.compute_mode_constants()
+        n_mode = self.n_mode
+        rows: list[np.ndarray] = []
+        layout: dict[str, tuple[int, bool]] = {}
+        for name in self.mode_constants:
+            if name not in values:
+                raise ValidationError(
+                    f"{type(self).__name__}.compute_mode_constants() did not return {name!r}"
+                )
+            arr = np.asarray(values[name], dtype=float)
+            if arr.shape == (n_mode,):
+                layout[name] = (len(rows), False)
+                rows.append(arr)
+            elif arr.shape == (n_mode, n_mode):
+                layout[name] = (len(rows), True)
+                rows.extend(arr)
+            else:
+                raise ValidationError(
+                    f"mode constant {name!r} of {type(self).__name__} has shape {arr.shape}; "
+                    f"expected ({n_mode},) or ({n_mode}, {n_mode})"
+                )
+        matrix = np.array(rows, dtype=float).reshape(len(rows), n_mode)
+        return (matrix if rows else np.zeros((1, n_mode))), layout
+
     def parameter_matrix(self, n_node: int) -> np.ndarray:
         """Parameters as an array ``(n_param, n_node)`` (scalars broadcast).
 
@@ -415,8 +478,25 @@ class Model(Declared):
         names = self.state_names()
         layout = self.parameter_layout()
         kwargs: dict[str, Any] = {}
+        consts = self.compute_mode_constants() if self.mode_constants else {}
         for arg in self.dfun_arguments():
-            if arg in names:
+            if arg in self.mode_sums:
+                source, matrix = self.mode_sums[arg]
+                if source in names:
+                    values = state[names.index(source)]
+                else:
+                    values = coupling[int(source[2:])]
+                # summed mode by mode in order, as the compiled kernel does
+                total = None
+                for k in range(values.shape[-1]):
+                    term = values[:, k : k + 1]
+                    if matrix is not None:
+                        term = term * np.asarray(consts[matrix])[k][None, :]
+                    total = term if total is None else total + term
+                kwargs[arg] = np.broadcast_to(total, values.shape)
+            elif arg in self.mode_constants:
+                kwargs[arg] = np.asarray(consts[arg], dtype=float)[None, :]
+            elif arg in names:
                 kwargs[arg] = state[names.index(arg)]
             elif arg in layout:
                 start, length = layout[arg]
