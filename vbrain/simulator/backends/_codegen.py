@@ -39,6 +39,6 @@ def scalar_dfun(model_cls: type) -> Any:
     """The model's ``dfun`` compiled by numba for scalar arguments (same argument names)."""
     from vbrain.simulator.models.base import _function_source
 
-    helpers = ['@njit(inline="always")\n' + _function_source(h) for h in model_cls.helpers]
+    helpers = ["@njit\n" + _function_source(h) for h in model_cls.helpers]
     source = "\n\n".join([*helpers, _function_source(model_cls.dfun)])
     return compile_scalar(source, "dfun", f"{model_cls.__name__}.dfun")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import inspect
 import os
 import sys
 import tempfile
@@ -179,7 +180,12 @@ def _function_code(func: Any, name: str, externals: dict[str, Any]) -> str:
     from vbrain.simulator.models.base import _function_source
 
     try:
-        return _inline(_rename(_function_source(func), name))
+        source = _rename(_function_source(func), name)
+        if len(inspect.signature(func).parameters) > 30:
+            # Python packs calls with more than 30 arguments into *args, which numba's IR
+            # inliner rejects; LLVM still inlines the compiled call
+            return "@njit(cache=True)\n" + source
+        return _inline(source)
     except (OSError, TypeError):
         key = f"_external_{len(externals)}"
         externals[key] = func
