@@ -609,4 +609,6 @@ def list_models() -> list[str]:
 
 
 def _ensure_loaded() -> None:
-    import vbrain.simulator.models  # noqa: F401 - importing registers the library models
+    from vbrain.simulator.models import load_all
+
+    load_all()

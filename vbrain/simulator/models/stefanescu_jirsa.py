@@ -6,8 +6,6 @@ from typing import ClassVar
 
 import numpy as np
 import pydantic
-from scipy.integrate import trapezoid
-from scipy.stats import norm
 
 from vbrain.config.traits import Attr, Parameter, ParamValue
 from vbrain.simulator.models.base import Model, StateVariable, where
@@ -35,6 +33,10 @@ def reduced_set_modes(
     pdf
         ``(n_sample,)`` normal density at the sample points.
     """
+    # scipy is imported here, not at module level, to keep `import vbrain.simulator` light
+    from scipy.integrate import trapezoid
+    from scipy.stats import norm
+
     if n_sample % n_mode:
         raise ValueError(f"{n_sample} samples cannot be split into {n_mode} equal modes")
     step = 1.0 / (n_sample + 1)
@@ -52,6 +54,8 @@ def reduced_set_modes(
 
 def _integrals(mu: float, sigma: float, n_mode: int, n_sample: int) -> dict[str, np.ndarray]:
     """Trapezoidal integrals of the modes used by both reduced sets (see the model docs)."""
+    from scipy.integrate import trapezoid
+
     z, v, g = reduced_set_modes(mu, sigma, n_mode, n_sample)
     # the modes are real, so their complex conjugates (in the paper's formulas) are themselves
     return {
