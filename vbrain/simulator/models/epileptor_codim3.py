@@ -22,6 +22,64 @@ from vbrain.config.traits import Attr, Parameter, ParamValue
 from vbrain.simulator.models.base import Model, StateVariable, where
 
 
+def great_circle(p0, p1, p2, q0, q1, q2, R, angle):
+    """Point at ``angle`` on the great circle of radius ``R`` from direction p towards q."""
+    norm_p = np.sqrt(p0 * p0 + p1 * p1 + p2 * p2)
+    w0 = p1 * q2 - p2 * q1
+    w1 = p2 * q0 - p0 * q2
+    w2 = p0 * q1 - p1 * q0
+    h0 = w1 * p2 - w2 * p1
+    h1 = w2 * p0 - w0 * p2
+    h2 = w0 * p1 - w1 * p0
+    norm_h = np.sqrt(h0 * h0 + h1 * h1 + h2 * h2)
+    ca = np.cos(angle)
+    sa = np.sin(angle)
+    return (
+        R * (p0 / norm_p * ca + h0 / norm_h * sa),
+        R * (p1 / norm_p * ca + h1 / norm_h * sa),
+        R * (p2 / norm_p * ca + h2 / norm_h * sa),
+    )
+
+
+def resting_state(mu1, mu2, N):
+    """Root ``N`` of x^3 - mu2 x - mu1 by Cardano with principal roots, real part."""
+    half = mu1 / 2.0
+    disc = mu1 * mu1 / 4.0 - mu2 * mu2 * mu2 / 27.0
+    root = np.sqrt(np.abs(disc))
+    s_re = where(disc >= 0.0, root, 0.0)
+    s_im = where(disc >= 0.0, 0.0, root)
+    u_re = half + s_re
+    v_re = half - s_re
+    v_im = 0.0 - s_im
+    u_mod = np.cbrt(np.hypot(u_re, s_im))
+    u_arg = np.arctan2(s_im, u_re) / 3.0
+    v_mod = np.cbrt(np.hypot(v_re, v_im))
+    v_arg = np.arctan2(v_im, v_re) / 3.0
+    cu_re = u_mod * np.cos(u_arg)
+    cu_im = u_mod * np.sin(u_arg)
+    cv_re = v_mod * np.cos(v_arg)
+    cv_im = v_mod * np.sin(v_arg)
+    xs1 = cu_re + cv_re
+    xs2 = -0.5 * (cu_re + 1.7320508075688772 * cu_im) - 0.5 * (cv_re - 1.7320508075688772 * cv_im)
+    xs3 = -0.5 * (cu_re - 1.7320508075688772 * cu_im) - 0.5 * (cv_re + 1.7320508075688772 * cv_im)
+    return where(N < 1.5, xs1, where(N < 2.5, xs2, xs3))
+
+
+def burster(x, y, z, a0, a1, a2, b0, b1, b2, b, R, c, dstar, Ks, N, modification, c_0):
+    """Fast subsystem steered by z along the arc from A towards B, and the slow z equation."""
+    mu2, m1, nu = great_circle(a0, a1, a2, b0, b1, b2, R, z)
+    mu1 = -m1
+    xs = resting_state(mu1, mu2, N)
+    dx = -y
+    dy = x * x * x - mu2 * x - mu1 - y * (nu + b * x + x * x)
+    zh = z - 0.5
+    zh2 = zh * zh
+    mod = where(modification > 0.5, 0.1 * (zh2 * zh2 * zh2 * zh), 0.0)
+    xd = x - xs
+    dz = -c * (np.sqrt(xd * xd + y * y) - dstar + mod + Ks * c_0)
+    return dx, dy, dz
+
+
 class EpileptorCodim3(Model):
     r"""Planar fast burster steered along a fixed path of its unfolding by a slow variable.
 
@@ -58,6 +116,7 @@ class EpileptorCodim3(Model):
         "z": StateVariable(range=(0.0, 0.15), doc="slow variable: position along the path"),
     }
     coupling_variables = ("x",)
+    helpers = (great_circle, resting_state, burster)
 
     variables_of_interest: tuple[str, ...] = Attr(
         ("x", "z"), doc="Quantities recorded by monitors, e.g. 'x', 'y', 'z'."
@@ -124,60 +183,10 @@ class EpileptorCodim3(Model):
         N,
         modification,
     ):
-        # path: unit vectors E (towards A) and F (in the plane of A and B, normal to A)
-        a0 = mu2_start
-        a1 = -mu1_start
-        a2 = nu_start
-        b0 = mu2_stop
-        b1 = -mu1_stop
-        b2 = nu_stop
-        norm_a = np.sqrt(a0 * a0 + a1 * a1 + a2 * a2)
-        w0 = a1 * b2 - a2 * b1
-        w1 = a2 * b0 - a0 * b2
-        w2 = a0 * b1 - a1 * b0
-        f0 = w1 * a2 - w2 * a1
-        f1 = w2 * a0 - w0 * a2
-        f2 = w0 * a1 - w1 * a0
-        norm_f = np.sqrt(f0 * f0 + f1 * f1 + f2 * f2)
-        cz = np.cos(z)
-        sz = np.sin(z)
-        mu2 = R * (a0 / norm_a * cz + f0 / norm_f * sz)
-        mu1 = -R * (a1 / norm_a * cz + f1 / norm_f * sz)
-        nu = R * (a2 / norm_a * cz + f2 / norm_f * sz)
-        # resting state x_s: Cardano with principal complex roots, real part (see module doc)
-        half = mu1 / 2.0
-        disc = mu1 * mu1 / 4.0 - mu2 * mu2 * mu2 / 27.0
-        root = np.sqrt(np.abs(disc))
-        s_re = where(disc >= 0.0, root, 0.0)
-        s_im = where(disc >= 0.0, 0.0, root)
-        u_re = half + s_re
-        v_re = half - s_re
-        v_im = 0.0 - s_im
-        u_mod = np.cbrt(np.hypot(u_re, s_im))
-        u_arg = np.arctan2(s_im, u_re) / 3.0
-        v_mod = np.cbrt(np.hypot(v_re, v_im))
-        v_arg = np.arctan2(v_im, v_re) / 3.0
-        cu_re = u_mod * np.cos(u_arg)
-        cu_im = u_mod * np.sin(u_arg)
-        cv_re = v_mod * np.cos(v_arg)
-        cv_im = v_mod * np.sin(v_arg)
-        xs1 = cu_re + cv_re
-        xs2 = -0.5 * (cu_re + 1.7320508075688772 * cu_im) - 0.5 * (
-            cv_re - 1.7320508075688772 * cv_im
-        )
-        xs3 = -0.5 * (cu_re - 1.7320508075688772 * cu_im) - 0.5 * (
-            cv_re + 1.7320508075688772 * cv_im
-        )
-        xs = where(N < 1.5, xs1, where(N < 2.5, xs2, xs3))
-        # vector field
-        dx = -y
-        dy = x * x * x - mu2 * x - mu1 - y * (nu + b * x + x * x)
-        zh = z - 0.5
-        zh2 = zh * zh
-        mod = where(modification > 0.5, 0.1 * (zh2 * zh2 * zh2 * zh), 0.0)
-        xd = x - xs
-        dz = -c * (np.sqrt(xd * xd + y * y) - dstar + mod + Ks * c_0)
-        return dx, dy, dz
+        return burster(
+            x, y, z, mu2_start, -mu1_start, nu_start, mu2_stop, -mu1_stop, nu_stop,
+            b, R, c, dstar, Ks, N, modification, c_0,
+        )  # fmt: skip
 
 
 class EpileptorCodim3SlowMod(Model):
@@ -218,6 +227,7 @@ class EpileptorCodim3SlowMod(Model):
         "uB": StateVariable(range=(0.0, 1e-9), doc="ultra-slow position of the onset point"),
     }
     coupling_variables = ("x",)
+    helpers = (great_circle, resting_state, burster)
 
     variables_of_interest: tuple[str, ...] = Attr(
         ("x", "z"), doc="Quantities recorded by monitors, e.g. 'x', 'y', 'z', 'uA', 'uB'."
@@ -318,91 +328,10 @@ class EpileptorCodim3SlowMod(Model):
         N,
         modification,
     ):
-        # arc of the offset point: G (towards A_in) and H (towards A_end, normal to G)
-        p0 = mu2_Ain
-        p1 = -mu1_Ain
-        p2 = nu_Ain
-        q0 = mu2_Aend
-        q1 = -mu1_Aend
-        q2 = nu_Aend
-        norm_p = np.sqrt(p0 * p0 + p1 * p1 + p2 * p2)
-        w0 = p1 * q2 - p2 * q1
-        w1 = p2 * q0 - p0 * q2
-        w2 = p0 * q1 - p1 * q0
-        h0 = w1 * p2 - w2 * p1
-        h1 = w2 * p0 - w0 * p2
-        h2 = w0 * p1 - w1 * p0
-        norm_h = np.sqrt(h0 * h0 + h1 * h1 + h2 * h2)
-        cu = np.cos(uA)
-        su = np.sin(uA)
-        a0 = R * (p0 / norm_p * cu + h0 / norm_h * su)
-        a1 = R * (p1 / norm_p * cu + h1 / norm_h * su)
-        a2 = R * (p2 / norm_p * cu + h2 / norm_h * su)
-        # arc of the onset point: L (towards B_in) and M (towards B_end, normal to L)
-        p0 = mu2_Bin
-        p1 = -mu1_Bin
-        p2 = nu_Bin
-        q0 = mu2_Bend
-        q1 = -mu1_Bend
-        q2 = nu_Bend
-        norm_p = np.sqrt(p0 * p0 + p1 * p1 + p2 * p2)
-        w0 = p1 * q2 - p2 * q1
-        w1 = p2 * q0 - p0 * q2
-        w2 = p0 * q1 - p1 * q0
-        h0 = w1 * p2 - w2 * p1
-        h1 = w2 * p0 - w0 * p2
-        h2 = w0 * p1 - w1 * p0
-        norm_h = np.sqrt(h0 * h0 + h1 * h1 + h2 * h2)
-        cu = np.cos(uB)
-        su = np.sin(uB)
-        b0 = R * (p0 / norm_p * cu + h0 / norm_h * su)
-        b1 = R * (p1 / norm_p * cu + h1 / norm_h * su)
-        b2 = R * (p2 / norm_p * cu + h2 / norm_h * su)
-        # path of the burster: E (towards A) and F (towards B, normal to E)
-        norm_a = np.sqrt(a0 * a0 + a1 * a1 + a2 * a2)
-        w0 = a1 * b2 - a2 * b1
-        w1 = a2 * b0 - a0 * b2
-        w2 = a0 * b1 - a1 * b0
-        f0 = w1 * a2 - w2 * a1
-        f1 = w2 * a0 - w0 * a2
-        f2 = w0 * a1 - w1 * a0
-        norm_f = np.sqrt(f0 * f0 + f1 * f1 + f2 * f2)
-        cz = np.cos(z)
-        sz = np.sin(z)
-        mu2 = R * (a0 / norm_a * cz + f0 / norm_f * sz)
-        mu1 = -R * (a1 / norm_a * cz + f1 / norm_f * sz)
-        nu = R * (a2 / norm_a * cz + f2 / norm_f * sz)
-        # resting state x_s: Cardano with principal complex roots, real part (see module doc)
-        half = mu1 / 2.0
-        disc = mu1 * mu1 / 4.0 - mu2 * mu2 * mu2 / 27.0
-        root = np.sqrt(np.abs(disc))
-        s_re = where(disc >= 0.0, root, 0.0)
-        s_im = where(disc >= 0.0, 0.0, root)
-        u_re = half + s_re
-        v_re = half - s_re
-        v_im = 0.0 - s_im
-        u_mod = np.cbrt(np.hypot(u_re, s_im))
-        u_arg = np.arctan2(s_im, u_re) / 3.0
-        v_mod = np.cbrt(np.hypot(v_re, v_im))
-        v_arg = np.arctan2(v_im, v_re) / 3.0
-        cu_re = u_mod * np.cos(u_arg)
-        cu_im = u_mod * np.sin(u_arg)
-        cv_re = v_mod * np.cos(v_arg)
-        cv_im = v_mod * np.sin(v_arg)
-        xs1 = cu_re + cv_re
-        xs2 = -0.5 * (cu_re + 1.7320508075688772 * cu_im) - 0.5 * (
-            cv_re - 1.7320508075688772 * cv_im
+        # end points of the burster's path drift on their own arcs (offset A, onset B)
+        a0, a1, a2 = great_circle(mu2_Ain, -mu1_Ain, nu_Ain, mu2_Aend, -mu1_Aend, nu_Aend, R, uA)
+        b0, b1, b2 = great_circle(mu2_Bin, -mu1_Bin, nu_Bin, mu2_Bend, -mu1_Bend, nu_Bend, R, uB)
+        dx, dy, dz = burster(
+            x, y, z, a0, a1, a2, b0, b1, b2, b, R, c, dstar, Ks, N, modification, c_0
         )
-        xs3 = -0.5 * (cu_re - 1.7320508075688772 * cu_im) - 0.5 * (
-            cv_re + 1.7320508075688772 * cv_im
-        )
-        xs = where(N < 1.5, xs1, where(N < 2.5, xs2, xs3))
-        # vector field
-        dx = -y
-        dy = x * x * x - mu2 * x - mu1 - y * (nu + b * x + x * x)
-        zh = z - 0.5
-        zh2 = zh * zh
-        mod = where(modification > 0.5, 0.1 * (zh2 * zh2 * zh2 * zh), 0.0)
-        xd = x - xs
-        dz = -c * (np.sqrt(xd * xd + y * y) - dstar + mod + Ks * c_0)
         return dx, dy, dz, cA, cB
