@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from model_settings import DT, MODEL_DT
 
 import vbrain as vb
 from vbrain.simulator import coupling as coupling_mod
@@ -57,22 +58,7 @@ BASE_CASE = (BASE_MODEL, BASE_COUPLING, BASE_INTEGRATOR, False)
 :data:`LIGHT_MONITORS` (each extra monitor adds to the compile time of a kernel)."""
 LIGHT_MONITORS = ("Raw", "AfferentCoupling")
 
-DT = 0.05
-"""Time step (ms) of the suite; every default model is stable with Heun at this step except
-those in :data:`MODEL_DT`."""
-MODEL_DT = {
-    # random initial states reach radius ~7, where the cubic term has rate ~3 r^2 ~ 150/ms:
-    # explicit Heun needs dt * 150 < 2
-    "SupHopf": 0.005,
-    # QIF mean fields: from random initial states the rate reaches r ~ 6-10, where the
-    # -pi^2 r^2 term alone has rate 2 pi^2 r > 100/ms (blow-ups at dt = 0.05)
-    "CoombesByrne": 0.01,
-    "GastSchmidtKnosche_SF": 0.01,
-    # three-mode reduced sets: the middle mode's cubic coefficient is ~3.3 (FHN, times
-    # tau = 3) or ~3.9 (HR), so at |xi| = 4 the rate is ~160-230/ms: Heun needs dt < 0.01
-    "ReducedSetFitzHughNagumo": 0.005,
-    "ReducedSetHindmarshRose": 0.005,
-}
+
 MODEL_COUPLING = {
     # the coupling a model is run with in the model cases (default: Linear)
     "JansenRit": "SigmoidalJansenRit",
