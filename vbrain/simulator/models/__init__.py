@@ -18,6 +18,7 @@ from vbrain.simulator.models.base import (
     parse_expression,
     where,
 )
+from vbrain.simulator.models.heterogeneous import Heterogeneous, heterogeneous
 
 _MODEL_MODULES = {
     "CoombesByrne": "coombes_byrne",
@@ -140,6 +141,8 @@ __all__ = [
     "ZetterbergJansen",
     "erfc",
     "get",
+    "heterogeneous",
+    "Heterogeneous",
     "list_models",
     "load_all",
     "parse_expression",

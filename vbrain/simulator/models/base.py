@@ -235,6 +235,8 @@ class Model(Declared):
     n_mode: ClassVar[int] = 1
     helpers: ClassVar[tuple[Callable[..., Any], ...]] = ()
     """Module-level functions the ``dfun`` calls; compiled with it."""
+    register: ClassVar[bool] = True
+    """Whether the class joins the model registry (composite models do not)."""
     mode_constants: ClassVar[tuple[str, ...]] = ()
     """Names of per-mode constants ``(n_mode,)`` and mode-mixing matrices ``(n_mode, n_mode)``
     returned by :meth:`compute_mode_constants`; a 1-D one reaches ``dfun`` as the value of
@@ -258,7 +260,12 @@ class Model(Declared):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         if not cls.state_variables or cls.dfun is Model.dfun:
-            return  # abstract intermediate class
+            return  # abstract intermediate class (or one completed later, see heterogeneous)
+        cls._finish_declaration()
+
+    @classmethod
+    def _finish_declaration(cls) -> None:
+        """Check the declaration, derive argument lists and docs, register the class."""
         cls._parameter_names = tuple(n for n in cls.model_fields if n != "variables_of_interest")
         svars = tuple(cls.state_variables)
         for cv in cls.coupling_variables:
@@ -297,7 +304,8 @@ class Model(Declared):
             )
         cls._dfun_args = args
         cls.__doc__ = (cls.__doc__ or "").rstrip() + "\n\n" + cls.declaration_tables()
-        _REGISTRY.add(cls)
+        if cls.register:
+            _REGISTRY.add(cls)
 
     @pydantic.model_validator(mode="after")
     def _check_voi(self) -> Model:
