@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from model_checks import compiled_derivative
 
 import vbrain as vb
 from vbrain.simulator import coupling as coupling_mod
 from vbrain.simulator import models
-from vbrain.simulator.backends._codegen import scalar_dfun
 
 DATA = json.loads((Path(__file__).parent / "data" / "tvb_dfun_values_batch_a.json").read_text())
 TVB = DATA["models"]
@@ -103,22 +103,7 @@ def test_numpy_derivative_matches_compiled_scalar_dfun(cls, overrides, ranges):
     assert expected.shape == state.shape
     assert np.all(np.isfinite(expected))
 
-    fn = scalar_dfun(cls)
-    names = model.state_names()
-    pnames = model.parameter_names()
-    got = np.empty_like(expected)
-    for node in range(state.shape[1]):
-        args = []
-        for arg in cls.dfun_arguments():
-            if arg in names:
-                args.append(float(state[names.index(arg), node, 0]))
-            elif arg in pnames:
-                args.append(float(params[pnames.index(arg), node]))
-            elif arg.startswith("lc_"):
-                args.append(float(local[int(arg[3:]), node, 0]))
-            else:
-                args.append(float(coupling[int(arg[2:]), node, 0]))
-        got[:, node, 0] = fn(*args)
+    got = compiled_derivative(cls, state, coupling, local, params)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0.0)
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from model_checks import assert_declarations_match, compiled_derivative
 
 import vbrain as vb
 from vbrain.simulator import models
-from vbrain.simulator.backends._codegen import scalar_dfun
 
 DATA = json.loads((Path(__file__).parent / "data" / "tvb_dfun_values_batch_b.json").read_text())
 TVB = DATA["models"]
@@ -61,26 +61,6 @@ def _random_inputs(model, rng, n_node=5):
     return state, coupling, local, params
 
 
-def _scalar_derivative(cls, model, state, coupling, local, params):
-    fn = scalar_dfun(cls)
-    names = model.state_names()
-    pnames = model.parameter_names()
-    got = np.empty_like(state)
-    for node in range(state.shape[1]):
-        args = []
-        for arg in cls.dfun_arguments():
-            if arg in names:
-                args.append(float(state[names.index(arg), node, 0]))
-            elif arg in pnames:
-                args.append(float(params[pnames.index(arg), node]))
-            elif arg.startswith("lc_"):
-                args.append(float(local[int(arg[3:]), node, 0]))
-            else:
-                args.append(float(coupling[int(arg[2:]), node, 0]))
-        got[:, node, 0] = fn(*args)
-    return got
-
-
 def test_batch_is_registered():
     names = set(models.list_models())
     assert {cls.__name__ for cls in LIBRARY} <= names
@@ -99,7 +79,7 @@ def test_numpy_derivative_matches_compiled_scalar_dfun(cls, overrides):
         expected = model.derivative(state, coupling, local, params)
     assert expected.shape == state.shape
     assert np.all(np.isfinite(expected))
-    got = _scalar_derivative(cls, model, state, coupling, local, params)
+    got = compiled_derivative(cls, state, coupling, local, params)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0.0)
 
 
@@ -130,24 +110,7 @@ def test_golden_data_covers_the_batch():
 
 @pytest.mark.parametrize("name", list(TVB))
 def test_declarations_match_tvb(name):
-    ref = TVB[name]
-    cls = models.get(name)
-    model = cls()
-    assert list(cls.state_names()) == ref["state_variables"]
-    assert list(cls.coupling_variables) == ref["coupling_variables"]
-    assert [cls.state_names()[i] for i in cls.stvar()] == ref["stimulus_variables"]
-    assert list(model.variables_of_interest) == ref["variables_of_interest"]
-    for sv, decl in cls.state_variables.items():
-        assert list(decl.range) == pytest.approx(ref["state_variable_range"][sv], rel=1e-15)
-        ref_bounds = (ref["state_variable_boundaries"] or {}).get(sv)
-        assert (None if decl.bounds is None else list(decl.bounds)) == ref_bounds
-    ref_params = ref["parameters"]
-    assert set(cls.parameter_names()) == set(ref_params)
-    schema = cls.model_fields
-    for pname, pref in ref_params.items():
-        assert getattr(model, pname) == pytest.approx(pref["default"][0], rel=1e-15), pname
-        extra = schema[pname].json_schema_extra or {}
-        assert extra.get("range") == pref["domain"], pname
+    assert_declarations_match(models.get(name), TVB[name])
 
 
 def test_bounds_and_stimulus_arrays():
@@ -208,7 +171,7 @@ def test_zetterberg_jansen_sigmoid_saturates_without_overflow():
     # dy2 = He ke (gamma_2 S(v1) + gamma_2T (P + S(c))) - ke^2 v2 with S(v1) = S(c) = 0
     assert d[3, 0, 0] == pytest.approx(3.25 * 0.1 * 0.12, rel=1e-14)
     params = model.parameter_matrix(2)
-    got = _scalar_derivative(cls, model, state, coupling, local, params)
+    got = compiled_derivative(cls, state, coupling, local, params)
     np.testing.assert_array_equal(got, d)
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from model_checks import assert_declarations_match, compiled_derivative
 
 from vbrain.simulator import models
-from vbrain.simulator.backends._codegen import scalar_dfun
 
 DATA = json.loads((Path(__file__).parent / "data" / "tvb_dfun_values.json").read_text())
 TVB = DATA["models"]
@@ -76,22 +76,7 @@ def test_numpy_derivative_matches_compiled_scalar_dfun(cls, overrides):
     assert expected.shape == state.shape
     assert np.all(np.isfinite(expected))
 
-    fn = scalar_dfun(cls)
-    names = model.state_names()
-    pnames = model.parameter_names()
-    got = np.empty_like(expected)
-    for node in range(state.shape[1]):
-        args = []
-        for arg in cls.dfun_arguments():
-            if arg in names:
-                args.append(float(state[names.index(arg), node, 0]))
-            elif arg in pnames:
-                args.append(float(params[pnames.index(arg), node]))
-            elif arg.startswith("lc_"):
-                args.append(float(local[int(arg[3:]), node, 0]))
-            else:
-                args.append(float(coupling[int(arg[2:]), node, 0]))
-        got[:, node, 0] = fn(*args)
+    got = compiled_derivative(cls, state, coupling, local, params)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0.0)
 
 
@@ -118,24 +103,7 @@ def test_derivative_matches_tvb(name, case):
 
 @pytest.mark.parametrize("name", list(TVB))
 def test_declarations_match_tvb(name):
-    ref = TVB[name]
-    cls = models.get(name)
-    model = cls()
-    assert list(cls.state_names()) == ref["state_variables"]
-    assert list(cls.coupling_variables) == ref["coupling_variables"]
-    assert [cls.state_names()[i] for i in cls.stvar()] == ref["stimulus_variables"]
-    assert list(model.variables_of_interest) == ref["variables_of_interest"]
-    for sv, decl in cls.state_variables.items():
-        assert list(decl.range) == pytest.approx(ref["state_variable_range"][sv], rel=1e-15)
-        ref_bounds = (ref["state_variable_boundaries"] or {}).get(sv)
-        assert (None if decl.bounds is None else list(decl.bounds)) == ref_bounds
-    ref_params = ref["parameters"]
-    assert set(cls.parameter_names()) == set(ref_params)
-    schema = cls.model_fields
-    for pname, pref in ref_params.items():
-        assert getattr(model, pname) == pytest.approx(pref["default"][0], rel=1e-15), pname
-        extra = schema[pname].json_schema_extra or {}
-        assert extra.get("range") == pref["domain"], pname
+    assert_declarations_match(models.get(name), TVB[name])
 
 
 def test_bounds_arrays():

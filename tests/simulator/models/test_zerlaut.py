@@ -7,19 +7,16 @@ tests).
 
 from __future__ import annotations
 
-import functools
 import json
 import warnings
 from pathlib import Path
 
-import numba
 import numpy as np
 import pytest
+from model_checks import compiled_derivative
 
 import vbrain as vb
 from vbrain.simulator import models
-from vbrain.simulator.backends._codegen import compile_scalar, scalar_dfun
-from vbrain.simulator.models.base import _function_source
 
 DATA = json.loads((Path(__file__).parent / "data" / "tvb_dfun_values_zerlaut.json").read_text())
 TVB = DATA["models"]
@@ -56,46 +53,6 @@ VARIANTS = [(cls, {}) for cls in LIBRARY] + [
 VARIANT_IDS = [f"{cls.__name__}{'-custom' if o else ''}" for cls, o in VARIANTS]
 
 
-@functools.cache
-def _compiled(cls):
-    """The scalar numba ``dfun`` of ``cls``, helpers included.
-
-    ``scalar_dfun`` is used when it compiles the helper functions itself; otherwise the helpers
-    are compiled inline the way the numba backend does.
-    """
-    fn = scalar_dfun(cls)
-    state = [0.1] * cls.n_var()
-    model = cls()
-    try:
-        fn(*_scalar_args(cls, model.parameter_matrix(1), state, [0.0], [0.0], 0))
-        return fn
-    except numba.core.errors.TypingError:
-        parts = ['@njit(inline="always")\n' + _function_source(h) for h in cls.helpers]
-        parts.append(_function_source(cls.dfun))
-        return compile_scalar("\n\n".join(parts), "dfun", f"{cls.__name__}.dfun")
-
-
-def _scalar_args(cls, params, state, coupling, local, node):
-    """Arguments of the scalar dfun for one node (vector parameters as tuples)."""
-    names = cls.state_names()
-    layout = cls.parameter_layout()
-    args = []
-    for arg in cls.dfun_arguments():
-        if arg in names:
-            args.append(float(state[names.index(arg)]))
-        elif arg in layout:
-            start, length = layout[arg]
-            if length:
-                args.append(tuple(float(params[start + j, node]) for j in range(length)))
-            else:
-                args.append(float(params[start, node]))
-        elif arg.startswith("lc_"):
-            args.append(float(local[int(arg[3:])]))
-        else:
-            args.append(float(coupling[int(arg[2:])]))
-    return args
-
-
 def _random_inputs(model, rng, n_node=6):
     ranges = model.state_ranges().copy()
     for k, name in enumerate(model.state_names()):
@@ -129,13 +86,7 @@ def test_numpy_derivative_matches_compiled_scalar_dfun(cls, overrides):
     expected = model.derivative(state, coupling, local, params)
     assert expected.shape == state.shape
     assert np.all(np.isfinite(expected))
-    fn = _compiled(cls)
-    got = np.empty_like(expected)
-    for node in range(state.shape[1]):
-        args = _scalar_args(
-            cls, params, state[:, node, 0], coupling[:, node, 0], local[:, node, 0], node
-        )
-        got[:, node, 0] = fn(*args)
+    got = compiled_derivative(cls, state, coupling, local, params)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0.0)
 
 
