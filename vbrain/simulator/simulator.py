@@ -47,6 +47,9 @@ class MonitorPlan:
     labels: list[str]
     space: list[str]
     offset: float
+    period: float  # of the output samples (ms)
+    stage: monitors_mod.Stage | None = None
+    n_mode_out: int = 1
 
 
 @dataclass
@@ -208,11 +211,26 @@ class Simulator:
         voi_names = list(model.variables_of_interest)
         term_names = [f"c_{k}" for k in range(n_term)]
         plans = []
-        for mon in self.monitors:
-            istep = mon.istep(dt)
+        for k, mon in enumerate(self.monitors):
+            istep = mon.kernel_istep(dt)
             names = term_names if mon.source == "coupling" else voi_names
             idx = mon.voi_indices(len(names))
             spatial = mon.spatial_map(n_node, context)
+            space = mon.space_labels(list(conn.region_labels), n_node, context)
+            # a stage's random stream must not shift the simulation's noise draws
+            stage_rng = np.random.default_rng(
+                None if self.seed is None else [int(self.seed), 1 + k]
+            )
+            stage = mon.make_stage(
+                monitors_mod.StageInfo(
+                    dt=dt,
+                    sample_period=istep * dt,
+                    n_variable=len(idx),
+                    n_space=len(space),
+                    n_mode=model.n_mode,
+                    rng=stage_rng,
+                )
+            )
             plans.append(
                 MonitorPlan(
                     monitor=mon,
@@ -222,8 +240,15 @@ class Simulator:
                     indices=idx,
                     spatial=spatial,
                     labels=[names[i] for i in idx],
-                    space=mon.space_labels(list(conn.region_labels), n_node, context),
+                    space=space,
                     offset=mon.time_offset_steps(istep),
+                    period=stage.period if stage is not None else istep * dt,
+                    stage=stage,
+                    n_mode_out=(
+                        stage.n_mode_out
+                        if stage is not None and stage.n_mode_out is not None
+                        else model.n_mode
+                    ),
                 )
             )
         return Plan(
@@ -313,7 +338,7 @@ class Simulator:
     def _chunk_size(self) -> int:
         if self.chunk_steps is not None:
             return self.chunk_steps
-        # keep monitor buffers of one chunk around 32 MB
+        # keep the kernel's monitor buffers of one chunk around 32 MB
         per_step = 0.0
         for mp in self.plan.monitors:
             per_step += len(mp.indices) * self.plan.n_node * self.plan.n_mode * 8 / mp.istep
@@ -345,7 +370,10 @@ class Simulator:
                 for mp, (steps, data) in zip(self.plan.monitors, raw, strict=True):
                     if mp.spatial is not None:
                         data = np.einsum("sn,tvnm->tvsm", mp.spatial, data)
-                    out.append(((steps - mp.offset) * self.plan.dt, data))
+                    t = (steps - mp.offset) * self.plan.dt
+                    if mp.stage is not None:
+                        t, data = mp.stage.process(t, data)
+                    out.append((t, data))
                 self.step += n
                 remaining -= n
                 if bar is not None:
@@ -374,14 +402,14 @@ class Simulator:
 
     def _result(self, k: int, times: list[np.ndarray], datas: list[np.ndarray]) -> MonitorResult:
         mp = self.plan.monitors[k]
-        shape = (0, len(mp.indices), len(mp.space), self.plan.n_mode)
+        shape = (0, len(mp.indices), len(mp.space), mp.n_mode_out)
         return MonitorResult(
             name=mp.monitor.name,
             time=np.concatenate(times) if times else np.zeros(0),
             data=np.concatenate(datas) if datas else np.zeros(shape),
             variables=mp.labels,
             space=mp.space,
-            period=mp.istep * self.plan.dt,
+            period=mp.period,
         )
 
     def run_to_hdf5(self, path: Any, duration: float, *, progress: bool = False) -> list[str]:
@@ -402,7 +430,7 @@ class Simulator:
                     g = f[name]
                 else:
                     g = f.create_group(name)
-                    shape = (0, len(mp.indices), len(mp.space), self.plan.n_mode)
+                    shape = (0, len(mp.indices), len(mp.space), mp.n_mode_out)
                     g.create_dataset(
                         "time", shape=(0,), maxshape=(None,), dtype=float, chunks=(4096,)
                     )
