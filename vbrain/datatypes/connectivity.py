@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pydantic
 
-from vbrain.config.traits import Array, Attr, Declared, ValidationError
+from vbrain.config.traits import Array, Attr, ValidationError
+from vbrain.datatypes.base import DataType
 
 __all__ = ["Connectivity"]
 
@@ -93,7 +94,7 @@ def _as_labels(value: Any) -> tuple[str, ...]:
     return tuple(labels)
 
 
-class Connectivity(Declared):
+class Connectivity(DataType):
     """Structural connectivity between ``n`` brain regions.
 
     Only ``weights`` and ``tract_lengths`` are required; ``tract_lengths`` may be left out when
@@ -350,6 +351,20 @@ class Connectivity(Declared):
             "speed": self.speed,
             "is_symmetric": self.is_symmetric,
         }
+
+    @classmethod
+    def example(cls) -> Connectivity:
+        """Four regions in two hemispheres, with delays."""
+        w = np.array([[0, 1, 0.5, 0], [1, 0, 0, 0.2], [0.5, 0, 0, 1], [0, 0.2, 1, 0]])
+        lengths = np.array([[0, 20, 40, 60], [20, 0, 50, 30], [40, 50, 0, 25], [60, 30, 25, 0]])
+        centres = [[-30, 0, 0], [-30, 20, 10], [30, 0, 0], [30, 20, 10]]
+        return cls(
+            weights=w,
+            tract_lengths=lengths.astype(float),
+            centres=centres,
+            region_labels=["lA", "lB", "rA", "rB"],
+            speed=3.0,
+        )
 
     # -- copies ------------------------------------------------------------------------
 
