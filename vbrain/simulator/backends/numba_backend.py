@@ -167,8 +167,13 @@ def _rename(source: str, new_name: str) -> str:
     return f"def {new_name}({rest}"
 
 
+# numpy's error model (inf/nan instead of raising on division by zero) everywhere: the
+# kernel uses it, and functions compiled with Python's model carry a zero test per division
+_JIT_OPTIONS = "cache=True, error_model='numpy'"
+
+
 def _inline(source: str) -> str:
-    return '@njit(inline="always", cache=True)\n' + source
+    return f'@njit(inline="always", {_JIT_OPTIONS})\n' + source
 
 
 def _function_code(func: Any, name: str, externals: dict[str, Any]) -> str:
@@ -184,12 +189,12 @@ def _function_code(func: Any, name: str, externals: dict[str, Any]) -> str:
         if len(inspect.signature(func).parameters) > 30:
             # Python packs calls with more than 30 arguments into *args, which numba's IR
             # inliner rejects; LLVM still inlines the compiled call
-            return "@njit(cache=True)\n" + source
+            return f"@njit({_JIT_OPTIONS})\n" + source
         return _inline(source)
     except (OSError, TypeError):
         key = f"_external_{len(externals)}"
         externals[key] = func
-        return f'{name} = njit(inline="always")({key})'
+        return f'{name} = njit(inline="always", error_model="numpy")({key})'
 
 
 def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]]:

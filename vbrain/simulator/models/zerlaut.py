@@ -59,18 +59,21 @@ def zerlaut_fluctuations(
     fi = (Fi + 1.0e-6) * g * p_connect_i * N_tot + Fi_ext * K_ext_i
     mu_Ge = Q_e * tau_e * fe
     mu_Gi = Q_i * tau_i * fi
-    mu_G = g_L + mu_Ge + mu_Gi
-    T_m = C_m / mu_G
-    mu_V = (mu_Ge * E_e + mu_Gi * E_i + g_L * E_L - W) / mu_G
+    # divisions dominate the cost of the second-order model (9 transfer functions per
+    # population and stage): reciprocals are taken once and multiplied
+    inv_mu_G = 1.0 / (g_L + mu_Ge + mu_Gi)
+    T_m = C_m * inv_mu_G
+    mu_V = (mu_Ge * E_e + mu_Gi * E_i + g_L * E_L - W) * inv_mu_G
     # amplitudes of the postsynaptic potentials around mu_V
-    U_e = Q_e / mu_G * (E_e - mu_V)
-    U_i = Q_i / mu_G * (E_i - mu_V)
-    Ue_tau = U_e * tau_e
-    Ui_tau = U_i * tau_i
+    Ue_tau = Q_e * inv_mu_G * (E_e - mu_V) * tau_e
+    Ui_tau = Q_i * inv_mu_G * (E_i - mu_V) * tau_i
     se = fe * (Ue_tau * Ue_tau)
     si = fi * (Ui_tau * Ui_tau)
-    sigma_V = np.sqrt(se / (2.0 * (tau_e + T_m)) + si / (2.0 * (tau_i + T_m)))
-    T_V = (se + si) / (se / (tau_e + T_m) + si / (tau_i + T_m))
+    re = 1.0 / (tau_e + T_m)
+    ri = 1.0 / (tau_i + T_m)
+    rate = se * re + si * ri
+    sigma_V = np.sqrt(0.5 * rate)
+    T_V = (se + si) / rate
     return mu_V, sigma_V, T_V
 
 
