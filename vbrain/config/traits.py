@@ -212,6 +212,7 @@ def Attr(  # noqa: N802 - reads like a declaration
     options: Sequence[Any] | None = None,
     default_factory: Any = None,
     length: int | None = None,
+    expandable: bool = False,
 ) -> Any:
     """Declare a field.
 
@@ -232,6 +233,9 @@ def Attr(  # noqa: N802 - reads like a declaration
         The allowed values (for choices); anything else is rejected.
     length
         Required number of items (fixed-length vectors).
+    expandable
+        For array fields of datatypes: stored as an HDF5 dataset that can grow along axis 0
+        (data written while running, see :func:`vbrain.io.hdf5.append`).
     """
     extra: dict[str, Any] = {}
     if unit is not None:
@@ -246,6 +250,8 @@ def Attr(  # noqa: N802 - reads like a declaration
         extra["options"] = list(options)
     if length is not None:
         extra["length"] = int(length)
+    if expandable:
+        extra["expandable"] = True
     kwargs: dict[str, Any] = {
         "title": label,
         "description": " ".join(doc.split()) or None,

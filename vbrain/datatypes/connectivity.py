@@ -9,6 +9,7 @@ speed in mm/ms (= m/s) and delays in ms.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -124,6 +125,10 @@ class Connectivity(DataType):
         they are given and all start (or all end) with ``r``/``l``; otherwise all False.
     speed : float
         Conduction speed in mm/ms (= m/s), > 0; ``math.inf`` means no delays.
+    history : sequence of dict
+        Provenance: the operations (:meth:`lesion`, :meth:`threshold`...) that derived this
+        connectivity, oldest first, each ``{"operation", "arguments", "parent"}`` with the
+        gid of the connectivity it was applied to.  Empty for an original connectome.
 
     Examples
     --------
@@ -175,6 +180,12 @@ class Connectivity(DataType):
         range=(1.0, 20.0),
         doc="""Conduction speed along the tracts in mm/ms (= m/s); must be > 0;
         infinity means no delays.""",
+    )
+    history: tuple[dict[str, Any], ...] = Attr(
+        (),
+        label="History",
+        doc="""Operations that derived this connectivity, oldest first: each a dict with
+        "operation", "arguments" and "parent" (gid of the input connectivity).""",
     )
 
     # -- validation --------------------------------------------------------------------
@@ -231,6 +242,18 @@ class Connectivity(DataType):
     def _check_labels(cls, value: Any) -> tuple[str, ...]:
         return _as_labels(value)
 
+    @pydantic.field_validator("history", mode="after")
+    @classmethod
+    def _check_history(cls, value: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+        # provenance is stored as JSON: refuse anything that would not survive the trip
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"history entries must be JSON-able dicts (numbers, strings, lists): {exc}"
+            ) from None
+        return value
+
     @pydantic.field_validator("speed", mode="before")
     @classmethod
     def _check_speed(cls, value: Any) -> float:
@@ -272,6 +295,23 @@ class Connectivity(DataType):
                 f"is {_shape_str(w.shape)}; one label per region ({n}) is needed"
             )
         return self
+
+    def __eq__(self, other: object) -> bool:
+        """Equal networks: every field but ``history`` (provenance, like the gid) is equal."""
+        if type(other) is not type(self):
+            return NotImplemented
+        for name in type(self).model_fields:
+            if name == "history":
+                continue
+            a, b = getattr(self, name), getattr(other, name)
+            if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+                if not np.array_equal(np.asarray(a), np.asarray(b)):
+                    return False
+            elif a != b:
+                return False
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
 
     # -- derived quantities ------------------------------------------------------------
 
@@ -392,7 +432,9 @@ class Connectivity(DataType):
         return self.replace(speed=speed)
 
     def scaled(self, mode: str = "tract") -> Connectivity:
-        """Copy with normalised weights.
+        """Copy with normalised weights (the reference system's ``scaled_weights``).
+
+        Same as :meth:`normalise_weights`, which records the operation in ``history``.
 
         Parameters
         ----------
@@ -407,6 +449,27 @@ class Connectivity(DataType):
         Connectivity
             A validated copy with the scaled weights.
         """
+        return self.normalise_weights(mode)
+
+    # -- operations: each returns a new connectivity and records itself in ``history`` --
+
+    def normalise_weights(self, mode: str = "tract") -> Connectivity:
+        """Copy with the weights divided by one global factor.
+
+        Parameters
+        ----------
+        mode : {"tract", "region", "none"}
+            ``"tract"`` (alias ``"edge"``): factor = ``max |w_ij|``, the strongest connection
+            becomes 1.  ``"region"`` (alias ``"node"``): factor = ``max_i |sum_j w_ij|``, the
+            largest total input to a region becomes 1.  ``"none"``: factor 1.  A zero
+            factor (all-zero weights) is replaced by 1.
+
+        Returns
+        -------
+        Connectivity
+            The copy; ``history`` gains ``{"operation": "normalise_weights", "arguments":
+            {"mode": ..., "factor": ...}}``.
+        """
         w = self.weights
         if mode in ("tract", "edge"):
             factor = float(np.abs(w).max())
@@ -416,11 +479,250 @@ class Connectivity(DataType):
             factor = 1.0
         else:
             raise ValidationError(
-                f"Connectivity.scaled: unknown mode {mode!r}; use 'tract', 'region' or 'none'"
+                f"Connectivity.normalise_weights: unknown mode {mode!r}; use 'tract', 'region' "
+                "or 'none'"
             )
         if factor == 0.0:
             factor = 1.0
-        return self.replace(weights=w / factor)
+        return self._derive(
+            "normalise_weights", {"mode": mode, "factor": factor}, weights=w / factor
+        )
+
+    def lesion(
+        self,
+        regions: Any = None,
+        *,
+        edges: Sequence[tuple[int | str, int | str]] | None = None,
+        mode: str = "zero",
+        symmetric: bool = False,
+    ) -> Connectivity:
+        """Copy with regions or connections lesioned.
+
+        Parameters
+        ----------
+        regions : int, str or sequence of them, or bool mask, optional
+            Regions by index or label.
+        edges : sequence of (target, source) pairs, optional
+            Connections to cut, by index or label; ``(i, j)`` is ``weights[i, j]``, the
+            connection from ``j`` onto ``i``.
+        mode : {"zero", "remove"}
+            ``"zero"``: set every weight into and out of ``regions`` (rows and columns) and
+            the ``edges`` to 0, keeping all regions and the tract lengths.  ``"remove"``:
+            drop ``regions`` from the network entirely (like :meth:`subset` of the others);
+            ``edges`` cannot be combined with it.
+        symmetric : bool
+            Also cut the reverse connection ``(j, i)`` of each edge.
+
+        Returns
+        -------
+        Connectivity
+            The lesioned copy; ``history`` gains ``{"operation": "lesion", ...}`` with the
+            region indices and edges used.
+        """
+        if regions is None and not edges:
+            raise ValidationError("Connectivity.lesion needs regions and/or edges to lesion")
+        idx = self._region_indices(regions, "lesion") if regions is not None else np.zeros(0, int)
+        if mode == "remove":
+            if edges:
+                raise ValidationError(
+                    "Connectivity.lesion(mode='remove') removes regions; cut edges with mode='zero'"
+                )
+            keep = np.setdiff1d(np.arange(self.n_region), idx)
+            if keep.size == 0:
+                raise ValidationError(
+                    "Connectivity.lesion(mode='remove') would remove every region; at least "
+                    "one must remain"
+                )
+            args = {"regions": idx.tolist(), "mode": "remove"}
+            return self._derive("lesion", args, **self._subset_fields(keep))
+        if mode != "zero":
+            raise ValidationError(
+                f"Connectivity.lesion: unknown mode {mode!r}; use 'zero' or 'remove'"
+            )
+        w = self.weights.copy()
+        w[idx, :] = 0.0
+        w[:, idx] = 0.0
+        pairs = []
+        for edge in edges or ():
+            if isinstance(edge, str) or len(edge) != 2:
+                raise ValidationError(
+                    f"Connectivity.lesion: an edge is a (target, source) pair, got {edge!r}"
+                )
+            t, src = (int(self._region_indices(e, "lesion")[0]) for e in edge)
+            pairs.append([t, src])
+            w[t, src] = 0.0
+            if symmetric:
+                w[src, t] = 0.0
+        args = {"regions": idx.tolist(), "edges": pairs, "mode": "zero", "symmetric": symmetric}
+        return self._derive("lesion", args, weights=w)
+
+    def threshold(self, value: float, *, mode: str = "absolute") -> Connectivity:
+        """Copy with the weak connections set to 0 (tract lengths are kept).
+
+        Parameters
+        ----------
+        value : float
+            ``mode="absolute"``: weights with ``|w| < value`` become 0 (``value >= 0``).
+            ``mode="proportional"``: the fraction ``0 <= value <= 1`` of the ``n (n - 1)``
+            off-diagonal entries to keep, the strongest by ``|w|``: ``k = round(value n (n -
+            1))`` entries are kept, plus any tied with the k-th (so a symmetric matrix stays
+            symmetric); zero weights are never counted as kept.  The diagonal (self
+            connections) is left as it is.
+        mode : {"absolute", "proportional"}
+
+        Returns
+        -------
+        Connectivity
+            The thresholded copy; ``history`` gains ``{"operation": "threshold", ...}``.
+        """
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"Connectivity.threshold: value must be a number, got {value!r}"
+            ) from None
+        w = self.weights.copy()
+        a = np.abs(w)
+        if mode == "absolute":
+            if not math.isfinite(value) or value < 0:
+                raise ValidationError(
+                    f"Connectivity.threshold: an absolute threshold must be a finite number >= "
+                    f"0, got {value!r}"
+                )
+            w[a < value] = 0.0
+            args: dict[str, Any] = {"value": value, "mode": "absolute"}
+        elif mode == "proportional":
+            if not 0.0 <= value <= 1.0:
+                raise ValidationError(
+                    f"Connectivity.threshold: a proportional threshold is the fraction of "
+                    f"connections kept, in [0, 1]; got {value!r}"
+                )
+            n = self.n_region
+            off = ~np.eye(n, dtype=bool)
+            k = int(round(value * n * (n - 1)))
+            if k == 0:
+                w[off] = 0.0
+                cutoff = math.inf
+            else:
+                cutoff = float(np.sort(a[off])[::-1][k - 1])
+                w[off & (a < cutoff)] = 0.0
+            args = {"value": value, "mode": "proportional", "n_kept_target": k}
+            args["cutoff"] = cutoff if math.isfinite(cutoff) else None
+        else:
+            raise ValidationError(
+                f"Connectivity.threshold: unknown mode {mode!r}; use 'absolute' or 'proportional'"
+            )
+        return self._derive("threshold", args, weights=w)
+
+    def symmetrised(self, mode: str = "mean") -> Connectivity:
+        """Copy with symmetric weights and tract lengths.
+
+        Parameters
+        ----------
+        mode : {"mean", "max", "min"}
+            How the weights ``w_ij`` and ``w_ji`` are combined: their mean, the larger or the
+            smaller one.  Tract lengths take the mean of the two directions where both are
+            known (> 0) and the known one where only one is (a tract measured one way is the
+            same tract the other way).
+
+        Returns
+        -------
+        Connectivity
+            The symmetric copy; ``history`` gains ``{"operation": "symmetrise", ...}``.
+        """
+        w = self.weights
+        if mode == "mean":
+            ws = 0.5 * (w + w.T)
+        elif mode == "max":
+            ws = np.maximum(w, w.T)
+        elif mode == "min":
+            ws = np.minimum(w, w.T)
+        else:
+            raise ValidationError(
+                f"Connectivity.symmetrised: unknown mode {mode!r}; use 'mean', 'max' or 'min'"
+            )
+        t, tt = self.tract_lengths, self.tract_lengths.T
+        both = (t > 0) & (tt > 0)
+        lengths = np.where(both, 0.5 * (t + tt), np.maximum(t, tt))
+        return self._derive("symmetrise", {"mode": mode}, weights=ws, tract_lengths=lengths)
+
+    symmetrise = symmetrised
+
+    def subset(self, regions: Any) -> Connectivity:
+        """Copy keeping only some regions, in the order given.
+
+        Parameters
+        ----------
+        regions : sequence of int or str, or bool mask
+            Regions to keep, by index or label; no repeats.
+
+        Returns
+        -------
+        Connectivity
+            The sub-network (matrices and per-region fields sliced); ``history`` gains
+            ``{"operation": "subset", "arguments": {"regions": [...]}}``.
+        """
+        idx = self._region_indices(regions, "subset")
+        if idx.size == 0:
+            raise ValidationError("Connectivity.subset needs at least one region to keep")
+        return self._derive("subset", {"regions": idx.tolist()}, **self._subset_fields(idx))
+
+    # -- helpers of the operations -------------------------------------------------------
+
+    def _derive(self, operation: str, arguments: dict[str, Any], **changes: Any) -> Connectivity:
+        """Validated copy with ``changes`` and one more ``history`` entry."""
+        entry = {"operation": operation, "arguments": arguments, "parent": self.gid}
+        return self.replace(history=(*self.history, entry), **changes)
+
+    def _subset_fields(self, idx: np.ndarray) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "weights": self.weights[np.ix_(idx, idx)],
+            "tract_lengths": self.tract_lengths[np.ix_(idx, idx)],
+            "region_labels": tuple(self.region_labels[i] for i in idx),
+        }
+        for name in _PER_REGION_FIELDS:
+            out[name] = getattr(self, name)[idx]
+        return out
+
+    def _region_indices(self, regions: Any, op: str) -> np.ndarray:
+        """Indices (int array) of regions given by index, label, their sequence or a mask."""
+        n = self.n_region
+        if isinstance(regions, np.ndarray) and regions.dtype == bool:
+            if regions.shape != (n,):
+                raise ValidationError(
+                    f"Connectivity.{op}: a region mask needs {n} flags, got shape {regions.shape}"
+                )
+            return np.flatnonzero(regions)
+        items = [regions] if isinstance(regions, str | int | np.integer) else list(regions)
+        out = []
+        for item in items:
+            if isinstance(item, str | np.str_):
+                hits = [i for i, label in enumerate(self.region_labels) if label == item]
+                if not hits:
+                    shown = ", ".join(self.region_labels[:10])
+                    more = ", ..." if n > 10 else ""
+                    raise ValidationError(
+                        f"Connectivity.{op}: no region labelled {item!r}; labels are {shown}{more}"
+                    )
+                if len(hits) > 1:
+                    raise ValidationError(
+                        f"Connectivity.{op}: label {item!r} names regions {hits}; give indices"
+                    )
+                out.append(hits[0])
+            elif isinstance(item, int | np.integer) and not isinstance(item, bool | np.bool_):
+                if not 0 <= int(item) < n:
+                    raise ValidationError(
+                        f"Connectivity.{op}: region index {int(item)} is out of range; indices "
+                        f"go from 0 to {n - 1}"
+                    )
+                out.append(int(item))
+            else:
+                raise ValidationError(
+                    f"Connectivity.{op}: regions are given by index or label, got {item!r}"
+                )
+        if len(set(out)) != len(out):
+            raise ValidationError(f"Connectivity.{op}: regions {out} contain repeats")
+        return np.array(out, dtype=int)
 
 
 def _check_dt(dt: Any) -> float:

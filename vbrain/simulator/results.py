@@ -69,6 +69,29 @@ class MonitorResult:
             attrs={"period_ms": self.period, **self.attrs},
         )
 
+    def to_time_series(self, kind: str | type | None = None, **links: Any) -> Any:
+        """This result as a :class:`vbrain.datatypes.time_series.TimeSeries` datatype.
+
+        Parameters
+        ----------
+        kind : str or type, optional
+            Time series class or its name (``"TimeSeriesRegion"``...); by default chosen
+            from the monitor (EEG/MEG/iEEG: sensor kinds, spatial averages: plain
+            ``TimeSeries``, others: ``TimeSeriesRegion``).
+        **links
+            ``connectivity=``, ``sensors=``, ``surface=``, ``region_mapping=`` (datatypes or
+            gids), ``units=``, ``title=``.
+        """
+        from vbrain.datatypes.base import get_datatype
+        from vbrain.datatypes.time_series import TimeSeries
+
+        cls = TimeSeries if kind is None else kind
+        if isinstance(cls, str):
+            cls = get_datatype(cls)
+        if not (isinstance(cls, type) and issubclass(cls, TimeSeries)):
+            raise TypeError(f"kind must be a TimeSeries class or its name, got {kind!r}")
+        return cls.from_monitor_result(self, auto_kind=kind is None, **links)
+
     def to_hdf5(self, path: str | Path, group: str | None = None) -> None:
         """Write to an HDF5 file (group ``/<name>`` by default), appending to existing files."""
         import h5py
