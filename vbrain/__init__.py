@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _SUBMODULES = {
+    "analyzers": "vbrain.analyzers",
     "config": "vbrain.config",
     "datasets": "vbrain.datasets",
     "datatypes": "vbrain.datatypes",
@@ -32,6 +33,9 @@ _NAMES = {
     "SimulationResult": "vbrain.simulator.results",
     "MonitorResult": "vbrain.simulator.results",
     "Connectivity": "vbrain.datatypes.connectivity",
+    "TimeSeries": "vbrain.datatypes.time_series",
+    "TimeSeriesRegion": "vbrain.datatypes.time_series",
+    "Store": "vbrain.store",
     "ValidationError": "vbrain.config.traits",
     "load_config": "vbrain.simulator.config",
 }
@@ -41,7 +45,11 @@ __all__ = [
     "MonitorResult",
     "SimulationResult",
     "Simulator",
+    "Store",
+    "TimeSeries",
+    "TimeSeriesRegion",
     "ValidationError",
+    "analyzers",
     "config",
     "coupling",
     "datasets",
@@ -57,13 +65,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vbrain import config, datasets, datatypes, io, simulator
+    from vbrain import analyzers, config, datasets, datatypes, io, simulator
     from vbrain.config.traits import ValidationError
     from vbrain.datatypes.connectivity import Connectivity
+    from vbrain.datatypes.time_series import TimeSeries, TimeSeriesRegion
     from vbrain.simulator import coupling, integrators, models, monitors, noise
     from vbrain.simulator.config import load_config
     from vbrain.simulator.results import MonitorResult, SimulationResult
     from vbrain.simulator.simulator import Simulator, simulate
+    from vbrain.store import Store
 
 
 def __getattr__(name: str) -> Any:

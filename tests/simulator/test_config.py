@@ -272,8 +272,8 @@ BAD_CONFIGS = {
         ["integrator.noise: unknown noise 'Pink'", "Additive"],
     ),
     "unknown monitor": (
-        {"monitors": [{"type": "Raw"}, {"type": "Bold"}]},
-        ["monitors[1]: unknown monitor 'Bold'", "TemporalAverage"],
+        {"monitors": [{"type": "Raw"}, {"type": "Boldly"}]},
+        ["monitors[1]: unknown monitor 'Boldly'", "TemporalAverage"],
     ),
     "monitor without type": ({"monitors": [{"period": 2.0}]}, ["monitors[0]: give the type"]),
     "no monitors": ({"monitors": []}, ["monitors: give at least one monitor"]),

@@ -57,6 +57,10 @@ BASE_CASE = (BASE_MODEL, BASE_COUPLING, BASE_INTEGRATOR, False)
 """The configuration recorded with every registered monitor; the others record only
 :data:`LIGHT_MONITORS` (each extra monitor adds to the compile time of a kernel)."""
 LIGHT_MONITORS = ("Raw", "AfferentCoupling")
+BOLD_MONITORS = ("Bold", "BalloonBold")
+"""Stamped at the emitting step (t = step dt, as the reference) and not a temporal rule of Raw
+(HRF convolution / Balloon model of interim averages: checked against Raw-derived averages in
+test_bold.py).  With the suite's period of 4 dt their interim averages are 4 steps long."""
 
 
 MODEL_COUPLING = {
@@ -69,9 +73,24 @@ COUPLING_MODEL = {
     "SigmoidalJansenRit": "JansenRit",
     "PreSigmoidal": "MontbrioPazoRoxin",  # dynamic=True by default: (value, threshold)
 }
+
+
+def _gain(n_sensors: int, seed: int) -> np.ndarray:
+    """A fixed random region gain (n_sensors, N_NODE) for the projection monitors."""
+    return np.random.default_rng(seed).normal(size=(n_sensors, N_NODE))
+
+
 REQUIRED = {
     # constructor arguments of classes that cannot be built from defaults alone
     "SpatialAverage": {"spatial_mask": [0, 0, 1, 2, 2, 2]},
+    # projection monitors: sensors and a gain with one column per node
+    "EEG": {
+        "sensors": vb.datatypes.SensorsEEG.example(),
+        "projection": _gain(4, 1),
+        "reference": "average",
+    },
+    "MEG": {"sensors": vb.datatypes.SensorsMEG.example(), "projection": _gain(4, 2)},
+    "iEEG": {"sensors": vb.datatypes.SensorsInternal.example(), "projection": _gain(4, 3)},
 }
 
 
@@ -174,7 +193,7 @@ def _expected_layout(case: Case, k: int) -> tuple[tuple[int, int, int, int], np.
     spatial = mon.spatial_map(N_NODE, {"connectivity": CONN})
     n_space = N_NODE if spatial is None else spatial.shape[0]
     steps = np.arange(istep, N_STEPS + 1, istep)
-    offset = istep / 2.0 if mon.temporal == "mean" else 0.0
+    offset = istep / 2.0 if mon.temporal == "mean" and mon.name not in BOLD_MONITORS else 0.0
     return (steps.size, n_var, n_space, model.n_mode), (steps - offset) * dt
 
 
@@ -282,7 +301,7 @@ def test_monitor(name, tmp_path):
     back = vb.MonitorResult.from_hdf5(path, "g")
     np.testing.assert_array_equal(back.data, res.data)
     assert back.variables == res.variables and back.space == res.space
-    if mon.source != "voi":
+    if mon.source != "voi" or name in BOLD_MONITORS:
         return
     # voi monitors are a temporal rule (sample/mean) then a spatial map applied to Raw
     raw = case.numba["Raw"].data

@@ -1,6 +1,73 @@
 """Datatypes: pure data plus the science methods that belong to it."""
 
+from vbrain.datatypes import equations
 from vbrain.datatypes.base import DataType, get_datatype, list_datatypes
 from vbrain.datatypes.connectivity import Connectivity
+from vbrain.datatypes.connectivity_measure import (
+    ConnectivityMeasure,
+    CorrelationCoefficients,
+    Covariance,
+    CrossCorrelation,
+    GraphMeasures,
+)
+from vbrain.datatypes.fcd import Fcd
+from vbrain.datatypes.metrics import EntropyMeasure, TimeSeriesMetric
+from vbrain.datatypes.mode_decompositions import IndependentComponents, PrincipalComponents
+from vbrain.datatypes.projections import NonFiniteGainWarning, ProjectionMatrix
+from vbrain.datatypes.region_mapping import RegionMapping
+from vbrain.datatypes.sensors import Sensors, SensorsEEG, SensorsInternal, SensorsMEG
+from vbrain.datatypes.spectral import (
+    BandPowers,
+    CoherenceSpectrum,
+    ComplexCoherenceSpectrum,
+    FourierSpectrum,
+    PowerSpectrum,
+    WaveletCoefficients,
+)
+from vbrain.datatypes.time_series import (
+    TimeSeries,
+    TimeSeriesEEG,
+    TimeSeriesMEG,
+    TimeSeriesRegion,
+    TimeSeriesSEEG,
+    TimeSeriesSurface,
+    TimeSeriesVolume,
+)
 
-__all__ = ["Connectivity", "DataType", "get_datatype", "list_datatypes"]
+__all__ = [
+    "BandPowers",
+    "CoherenceSpectrum",
+    "ComplexCoherenceSpectrum",
+    "ConnectivityMeasure",
+    "CorrelationCoefficients",
+    "Covariance",
+    "CrossCorrelation",
+    "EntropyMeasure",
+    "Fcd",
+    "FourierSpectrum",
+    "GraphMeasures",
+    "IndependentComponents",
+    "PowerSpectrum",
+    "PrincipalComponents",
+    "TimeSeriesMetric",
+    "WaveletCoefficients",
+    "Connectivity",
+    "DataType",
+    "NonFiniteGainWarning",
+    "ProjectionMatrix",
+    "RegionMapping",
+    "Sensors",
+    "SensorsEEG",
+    "SensorsInternal",
+    "SensorsMEG",
+    "TimeSeries",
+    "TimeSeriesEEG",
+    "TimeSeriesMEG",
+    "TimeSeriesRegion",
+    "TimeSeriesSEEG",
+    "TimeSeriesSurface",
+    "TimeSeriesVolume",
+    "equations",
+    "get_datatype",
+    "list_datatypes",
+]

@@ -379,6 +379,8 @@ class Simulator:
                 if bar is not None:
                     bar.update(n)
                 yield out
+                # drop this chunk before computing the next, so that streaming holds one chunk
+                del raw, out
         finally:
             if bar is not None:
                 bar.close()
@@ -450,6 +452,7 @@ class Simulator:
                     g["time"][n0:] = t
                     g["data"].resize((n0 + d.shape[0], *d.shape[1:]))
                     g["data"][n0:] = d
+                del chunk, t, d
         return names
 
 

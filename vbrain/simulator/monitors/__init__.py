@@ -16,10 +16,16 @@ from vbrain.simulator.monitors.basic import (
     SubSample,
     TemporalAverage,
 )
+from vbrain.simulator.monitors.bold import BalloonBold, Bold
+from vbrain.simulator.monitors.projection import EEG, MEG, iEEG
 
 __all__ = [
     "DEFAULT_PERIOD",
+    "EEG",
+    "MEG",
     "AfferentCoupling",
+    "BalloonBold",
+    "Bold",
     "GlobalAverage",
     "Monitor",
     "Raw",
@@ -29,5 +35,6 @@ __all__ = [
     "SubSample",
     "TemporalAverage",
     "get",
+    "iEEG",
     "list_monitors",
 ]
