@@ -7,16 +7,13 @@ requested simulated duration in a fresh process, and reports the peak resident s
 (``ru_maxrss``), the wall time and the size of the file written.  The difference of the peaks
 between 60 s and 600 s should be well under 20 MB: nothing grows with the run but the file.
 
-Both runs advance in chunks of the same size (``--chunk-steps``, default 100 000 steps =
-10 s), so that the short run is made of several full chunks too.  (With the simulator's
-default chunk size, ~32 MB of monitor buffers per chunk, a 60 s run is one or two chunks, the
-last one short, whereas in a long run a full chunk's output is still referenced while the next
-one is computed: the peaks then differ by about one chunk of buffers, ~30 MB, although
-nothing grows.)
+``--chunk-steps`` sets the steps advanced per kernel call (default: the simulator's own
+choice, ~8 MB of monitor buffers per chunk; each chunk is released before the next one is
+computed).
 
 Usage::
 
-    python benchmarks/streaming.py [--durations 60 600] [--dt 0.1] [--chunk-steps 100000]
+    python benchmarks/streaming.py [--durations 60 600] [--dt 0.1] [--chunk-steps 0]
                                    [--out /tmp]
 """
 
@@ -49,7 +46,7 @@ def run_one(duration_s: float, dt: float, out_dir: str, chunk_steps: int) -> dic
         integrator=vb.integrators.Heun(dt=dt),
         monitors=monitors,
         seed=1,
-        chunk_steps=chunk_steps,
+        chunk_steps=chunk_steps or None,
     )
     path = os.path.join(out_dir, f"streaming_{duration_s:g}s.h5")
     if os.path.exists(path):
@@ -73,7 +70,9 @@ def main() -> None:
     parser.add_argument("--durations", type=float, nargs="+", default=[60.0, 600.0])
     parser.add_argument("--dt", type=float, default=0.1)
     parser.add_argument("--out", default=tempfile.gettempdir())
-    parser.add_argument("--chunk-steps", type=int, default=100_000)
+    parser.add_argument(
+        "--chunk-steps", type=int, default=0, help="steps per chunk (0: the simulator's default)"
+    )
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:

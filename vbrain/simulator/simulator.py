@@ -338,11 +338,12 @@ class Simulator:
     def _chunk_size(self) -> int:
         if self.chunk_steps is not None:
             return self.chunk_steps
-        # keep the kernel's monitor buffers of one chunk around 32 MB
+        # keep the kernel's monitor buffers of one chunk around 8 MB: the spatial maps and
+        # stages make a few copies of them, and long streamed runs must stay small
         per_step = 0.0
         for mp in self.plan.monitors:
             per_step += len(mp.indices) * self.plan.n_node * self.plan.n_mode * 8 / mp.istep
-        return int(max(1000, min(1_000_000, 32e6 / max(per_step, 1.0))))
+        return int(max(1000, min(1_000_000, 8e6 / max(per_step, 1.0))))
 
     def iter_chunks(
         self, duration: float | None = None, *, n_steps: int | None = None, progress: bool = False
