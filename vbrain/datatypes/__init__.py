@@ -33,6 +33,8 @@ from vbrain.datatypes.time_series import (
     TimeSeriesSurface,
     TimeSeriesVolume,
 )
+from vbrain.datatypes.tracts import Tracts
+from vbrain.datatypes.volumes import RegionVolumeMapping, StructuralMRI, Volume
 
 __all__ = [
     "BandPowers",
@@ -68,6 +70,10 @@ __all__ = [
     "TimeSeriesSurface",
     "TimeSeriesVolume",
     "equations",
+    "RegionVolumeMapping",
+    "StructuralMRI",
+    "Tracts",
+    "Volume",
     "get_datatype",
     "list_datatypes",
 ]
