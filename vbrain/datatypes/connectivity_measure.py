@@ -8,7 +8,7 @@ import numpy as np
 import pydantic
 
 from vbrain.config.traits import Array, Attr
-from vbrain.datatypes._axes import check_labels, fill_labels
+from vbrain.datatypes._axes import _LabelledArrays
 from vbrain.datatypes.base import DataType
 
 __all__ = [
@@ -19,10 +19,8 @@ __all__ = [
     "GraphMeasures",
 ]
 
-_PAIR = {"space": (0, "n"), "variables": (2, "v")}
 
-
-class _NodePairMatrix(DataType):
+class _NodePairMatrix(_LabelledArrays):
     """A node x node matrix per variable and mode, shape (space, space, variable, mode)."""
 
     kind = "connectivity_measure"
@@ -33,26 +31,16 @@ class _NodePairMatrix(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", _PAIR)
+    label_axes = {"space": ("array_data", 0, "n"), "variables": ("array_data", 2, "v")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        name = type(self).__name__
+    def _check_square(self) -> Self:
         shape = self.array_data.shape
         if shape[0] != shape[1]:
             raise ValueError(
-                f"{name}.array_data has shape {shape}; the first two axes (nodes) "
-                "must have the same size"
+                f"{type(self).__name__}.array_data has shape {shape}; the first two axes "
+                "(nodes) must have the same size"
             )
-        check_labels(
-            name,
-            "array_data",
-            self.array_data,
-            {"space": (0, self.space), "variables": (2, self.variables)},
-        )
         return self
 
     @property
@@ -91,7 +79,7 @@ class Covariance(_NodePairMatrix):
         return cls(array_data=np.array([[2.0, 0.5], [0.5, 1.0]])[:, :, None, None])
 
 
-class CrossCorrelation(DataType):
+class CrossCorrelation(_LabelledArrays):
     r"""Normalised cross-correlation between every pair of nodes at a range of lags.
 
     ``array_data[k, i, j, v, m]`` is :math:`\rho_{ij}(\tau_k) = \frac{1}{T\sigma_i\sigma_j}
@@ -108,26 +96,8 @@ class CrossCorrelation(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", {"space": (1, "n"), "variables": (3, "v")})
-
-    @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        name = type(self).__name__
-        if self.time.size != self.array_data.shape[0]:
-            raise ValueError(
-                f"{name}.time has {self.time.size} lags but array_data has "
-                f"{self.array_data.shape[0]} rows; give one lag (ms) per row"
-            )
-        check_labels(
-            name,
-            "array_data",
-            self.array_data,
-            {"space": (1, self.space), "variables": (3, self.variables)},
-        )
-        return self
+    label_axes = {"space": ("array_data", 1, "n"), "variables": ("array_data", 3, "v")}
+    coordinate_axes = {"time": ("array_data", 0, "lag (ms)")}
 
     def peak_lag(self) -> np.ndarray:
         """Lag (ms) of the largest |correlation| for each pair, shape (space, space, var, mode)."""
@@ -148,7 +118,7 @@ class CrossCorrelation(DataType):
         return cls(array_data=data, time=lags)
 
 
-class ConnectivityMeasure(DataType):
+class ConnectivityMeasure(_LabelledArrays):
     """One labelled measure per region (vector) or per pair of regions (matrix).
 
     ``array_data`` is ``(n_node,)`` or ``(n_node, n_node)``; ``region_labels`` name the nodes.
@@ -161,22 +131,15 @@ class ConnectivityMeasure(DataType):
     title: str = Attr("", label="Title", doc="""What the values are (e.g. 'degree').""")
     unit: str = Attr("", label="Unit")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", {"region_labels": (0, "r")})
+    label_axes = {"region_labels": ("array_data", 0, "r")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        name = type(self).__name__
+    def _check_ndim(self) -> Self:
         if self.array_data.ndim not in (1, 2):
             raise ValueError(
-                f"{name}.array_data has shape {self.array_data.shape}; expected "
+                f"{type(self).__name__}.array_data has shape {self.array_data.shape}; expected "
                 "(n_node,) or (n_node, n_node)"
             )
-        check_labels(
-            name, "array_data", self.array_data, {"region_labels": (0, self.region_labels)}
-        )
         return self
 
     def as_mapping(self) -> dict[str, Any]:

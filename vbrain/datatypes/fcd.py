@@ -8,13 +8,12 @@ import numpy as np
 import pydantic
 
 from vbrain.config.traits import Array, Attr
-from vbrain.datatypes._axes import check_labels, fill_labels
-from vbrain.datatypes.base import DataType
+from vbrain.datatypes._axes import _LabelledArrays
 
 __all__ = ["Fcd"]
 
 
-class Fcd(DataType):
+class Fcd(_LabelledArrays):
     r"""Functional connectivity dynamics matrix and the leading FC eigenvectors per epoch.
 
     The time series is cut into windows of ``window_length`` ms every ``window_step`` ms;
@@ -46,25 +45,17 @@ class Fcd(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        data = fill_labels(data, "array_data", {"variables": (2, "v")})
-        return fill_labels(data, "eigenvectors", {"space": (2, "n")})
+    label_axes = {"variables": ("array_data", 2, "v"), "space": ("eigenvectors", 2, "n")}
+    coordinate_axes = {"window_times": ("array_data", 0, "window start time (ms)")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
+    def _check_windows(self) -> Self:
         name = type(self).__name__
         n_w = self.array_data.shape[0]
         if self.array_data.shape[1] != n_w:
             raise ValueError(
                 f"{name}.array_data has shape {self.array_data.shape}; the first two "
                 "axes (windows) must have the same size"
-            )
-        if self.window_times.size != n_w:
-            raise ValueError(
-                f"{name}.window_times has {self.window_times.size} values for {n_w} "
-                "windows; give one start time (ms) per window"
             )
         n_e, n_k = self.eigenvectors.shape[:2]
         if self.eigenvalues.shape[:2] != (n_e, n_k) or self.epoch_windows.shape[0] != n_e:
@@ -73,8 +64,6 @@ class Fcd(DataType):
                 f"{self.eigenvectors.shape} and epoch_windows {self.epoch_windows.shape} must "
                 "agree on the number of epochs and eigenvectors"
             )
-        check_labels(name, "array_data", self.array_data, {"variables": (2, self.variables)})
-        check_labels(name, "eigenvectors", self.eigenvectors, {"space": (2, self.space)})
         return self
 
     @property

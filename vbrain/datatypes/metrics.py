@@ -8,7 +8,7 @@ import numpy as np
 import pydantic
 
 from vbrain.config.traits import Array, Attr
-from vbrain.datatypes._axes import check_labels, fill_labels
+from vbrain.datatypes._axes import _LabelledArrays
 from vbrain.datatypes.base import DataType
 
 __all__ = ["EntropyMeasure", "TimeSeriesMetric"]
@@ -74,7 +74,7 @@ class TimeSeriesMetric(DataType):
         )
 
 
-class EntropyMeasure(DataType):
+class EntropyMeasure(_LabelledArrays):
     r"""Sample entropy per node and scale (Richman & Moorman 2000; multiscale: Costa et al.
     2002, Phys Rev Lett 89:068102).
 
@@ -95,30 +95,17 @@ class EntropyMeasure(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", {"variables": (1, "v"), "space": (2, "n")})
+    label_axes = {"variables": ("array_data", 1, "v"), "space": ("array_data", 2, "n")}
+    coordinate_axes = {"scales": ("array_data", 0, "scale")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
+    def _check_tolerance(self) -> Self:
         name = type(self).__name__
-        if self.scales.size != self.array_data.shape[0]:
-            raise ValueError(
-                f"{name}.scales has {self.scales.size} values for "
-                f"{self.array_data.shape[0]} rows of array_data"
-            )
         if self.r.shape != self.array_data.shape[1:]:
             raise ValueError(
                 f"{name}.r has shape {self.r.shape}; it must be "
                 f"{self.array_data.shape[1:]} (variable, space, mode)"
             )
-        check_labels(
-            name,
-            "array_data",
-            self.array_data,
-            {"variables": (1, self.variables), "space": (2, self.space)},
-        )
         return self
 
     def summary(self) -> dict[str, Any]:

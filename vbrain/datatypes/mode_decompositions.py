@@ -8,13 +8,12 @@ import numpy as np
 import pydantic
 
 from vbrain.config.traits import Array, Attr
-from vbrain.datatypes._axes import check_labels, fill_labels
-from vbrain.datatypes.base import DataType
+from vbrain.datatypes._axes import _LabelledArrays
 
 __all__ = ["IndependentComponents", "PrincipalComponents"]
 
 
-class PrincipalComponents(DataType):
+class PrincipalComponents(_LabelledArrays):
     r"""Principal components of a time series (time points = observations, nodes = variables).
 
     With the (optionally z-scored) data :math:`X` (time x node) and its SVD
@@ -41,13 +40,10 @@ class PrincipalComponents(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "weights", {"space": (1, "n"), "variables": (2, "v")})
+    label_axes = {"space": ("weights", 1, "n"), "variables": ("weights", 2, "v")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
+    def _check_shapes(self) -> Self:
         name = type(self).__name__
         n_c, n_n, n_v, n_m = self.weights.shape
         if self.fractions.shape != (n_c, n_v, n_m):
@@ -60,12 +56,6 @@ class PrincipalComponents(DataType):
                 f"{name}.component_time_series has shape {self.component_time_series.shape}; "
                 f"it must be (n_time, {n_c}, {n_v}, {n_m})"
             )
-        check_labels(
-            name,
-            "weights",
-            self.weights,
-            {"space": (1, self.space), "variables": (2, self.variables)},
-        )
         return self
 
     @property
@@ -93,7 +83,7 @@ class PrincipalComponents(DataType):
         )
 
 
-class IndependentComponents(DataType):
+class IndependentComponents(_LabelledArrays):
     r"""Independent components (FastICA; Hyvärinen & Oja 2000, Neural Networks 13:411).
 
     The data :math:`x` (node x time) is modelled as :math:`x = A s + \mu` with statistically
@@ -123,13 +113,10 @@ class IndependentComponents(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "mixing_matrix", {"space": (0, "n"), "variables": (2, "v")})
+    label_axes = {"space": ("mixing_matrix", 0, "n"), "variables": ("mixing_matrix", 2, "v")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
+    def _check_shapes(self) -> Self:
         name = type(self).__name__
         n_n, n_c, n_v, n_m = self.mixing_matrix.shape
         want = {
@@ -143,12 +130,6 @@ class IndependentComponents(DataType):
                     f"{name}.{field} has shape {getattr(self, field).shape}; with a mixing "
                     f"matrix of shape {self.mixing_matrix.shape} it must end in {need}"
                 )
-        check_labels(
-            name,
-            "mixing_matrix",
-            self.mixing_matrix,
-            {"space": (0, self.space), "variables": (2, self.variables)},
-        )
         return self
 
     @property

@@ -14,8 +14,7 @@ import numpy as np
 import pydantic
 
 from vbrain.config.traits import Array, Attr
-from vbrain.datatypes._axes import check_labels, fill_labels
-from vbrain.datatypes.base import DataType
+from vbrain.datatypes._axes import _LabelledArrays, check_labels
 
 __all__ = [
     "BandPowers",
@@ -26,15 +25,8 @@ __all__ = [
     "WaveletCoefficients",
 ]
 
-_VS = {"variables": (1, "v"), "space": (2, "n")}
-
-
-def _check_freq(cls_name: str, freq: np.ndarray, n: int, axis: int, field: str) -> None:
-    if freq.size != n:
-        raise ValueError(
-            f"{cls_name}.frequency has {freq.size} values but {field} has {n} entries along "
-            f"axis {axis}; give one frequency (Hz) per entry"
-        )
+# (frequency, space, space, variable, mode) arrays
+_PAIR_SPECTRUM_LABELS = {"space": ("array_data", 1, "n"), "variables": ("array_data", 3, "v")}
 
 
 def _example_signal(n_time: int = 256, n_node: int = 2, period: float = 1.0) -> np.ndarray:
@@ -42,7 +34,7 @@ def _example_signal(n_time: int = 256, n_node: int = 2, period: float = 1.0) -> 
     return np.stack([np.sin(2 * np.pi * (10 + 5 * i) * t) for i in range(n_node)], axis=1)
 
 
-class FourierSpectrum(DataType):
+class FourierSpectrum(_LabelledArrays):
     r"""Complex Fourier spectrum of a segmented time series.
 
     ``array_data[k, v, n, m, s]`` is the discrete Fourier transform
@@ -76,21 +68,8 @@ class FourierSpectrum(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables", doc="""Variable labels.""")
     space: tuple[str, ...] = Attr(None, label="Space", doc="""Node (region/sensor) labels.""")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", _VS)
-
-    @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        _check_freq(type(self).__name__, self.frequency, self.array_data.shape[0], 0, "array_data")
-        check_labels(
-            type(self).__name__,
-            "array_data",
-            self.array_data,
-            {"variables": (1, self.variables), "space": (2, self.space)},
-        )
-        return self
+    label_axes = {"variables": ("array_data", 1, "v"), "space": ("array_data", 2, "n")}
+    coordinate_axes = {"frequency": ("array_data", 0, "frequency (Hz)")}
 
     @property
     def amplitude(self) -> np.ndarray:
@@ -152,7 +131,7 @@ class FourierSpectrum(DataType):
         )
 
 
-class WaveletCoefficients(DataType):
+class WaveletCoefficients(_LabelledArrays):
     r"""Continuous wavelet transform (Morlet) of a time series.
 
     ``array_data[k, t, v, n, m]`` is the convolution of the signal with a Morlet wavelet of
@@ -182,26 +161,8 @@ class WaveletCoefficients(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", {"variables": (2, "v"), "space": (3, "n")})
-
-    @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        name = type(self).__name__
-        if self.frequencies.size != self.array_data.shape[0]:
-            raise ValueError(
-                f"{name}.frequencies has {self.frequencies.size} values but array_data has "
-                f"{self.array_data.shape[0]} rows; give one frequency (Hz) per row"
-            )
-        check_labels(
-            name,
-            "array_data",
-            self.array_data,
-            {"variables": (2, self.variables), "space": (3, self.space)},
-        )
-        return self
+    label_axes = {"variables": ("array_data", 2, "v"), "space": ("array_data", 3, "n")}
+    coordinate_axes = {"frequencies": ("array_data", 0, "frequency (Hz)")}
 
     @property
     def time(self) -> np.ndarray:
@@ -243,7 +204,7 @@ class WaveletCoefficients(DataType):
         return cls(array_data=data, frequencies=[10.0, 20.0, 30.0], sample_period=1.0)
 
 
-class PowerSpectrum(DataType):
+class PowerSpectrum(_LabelledArrays):
     r"""Power spectral density per node (Welch's method).
 
     ``power[k, v, n, m]`` is the one-sided PSD at ``frequency[k]`` in (signal unit)²/Hz, the
@@ -262,21 +223,8 @@ class PowerSpectrum(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "power", _VS)
-
-    @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        _check_freq(type(self).__name__, self.frequency, self.power.shape[0], 0, "power")
-        check_labels(
-            type(self).__name__,
-            "power",
-            self.power,
-            {"variables": (1, self.variables), "space": (2, self.space)},
-        )
-        return self
+    label_axes = {"variables": ("power", 1, "v"), "space": ("power", 2, "n")}
+    coordinate_axes = {"frequency": ("power", 0, "frequency (Hz)")}
 
     def band_power(self, low: float, high: float) -> np.ndarray:
         """Power in ``[low, high]`` Hz (trapezoid rule), shape (variable, space, mode)."""
@@ -311,7 +259,7 @@ class PowerSpectrum(DataType):
         return cls(power=p, frequency=f, segment_length=1000.0)
 
 
-class BandPowers(DataType):
+class BandPowers(_LabelledArrays):
     """Power of a signal in named frequency bands (integral of its PSD over each band).
 
     ``power[b, v, n, m]`` is in (signal unit)² (absolute) or a fraction of the power between
@@ -329,19 +277,11 @@ class BandPowers(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "power", _VS)
+    label_axes = {"variables": ("power", 1, "v"), "space": ("power", 2, "n")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        check_labels(
-            type(self).__name__,
-            "power",
-            self.power,
-            {"bands": (0, self.bands), "variables": (1, self.variables), "space": (2, self.space)},
-        )
+    def _check_bands(self) -> Self:
+        check_labels(type(self).__name__, "power", self.power, {"bands": (0, self.bands)})
         if self.edges.shape[0] != len(self.bands):
             raise ValueError(
                 f"{type(self).__name__}.edges has {self.edges.shape[0]} rows for "
@@ -370,7 +310,7 @@ class BandPowers(DataType):
         )
 
 
-class CoherenceSpectrum(DataType):
+class CoherenceSpectrum(_LabelledArrays):
     r"""Magnitude-squared coherence between every pair of nodes.
 
     :math:`C_{ij}(f) = |\langle X_i X_j^*\rangle|^2 / (\langle|X_i|^2\rangle
@@ -391,22 +331,8 @@ class CoherenceSpectrum(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", {"space": (1, "n"), "variables": (3, "v")})
-
-    @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        name = type(self).__name__
-        _check_freq(name, self.frequency, self.array_data.shape[0], 0, "array_data")
-        check_labels(
-            name,
-            "array_data",
-            self.array_data,
-            {"space": (1, self.space), "variables": (3, self.variables)},
-        )
-        return self
+    label_axes = _PAIR_SPECTRUM_LABELS
+    coordinate_axes = {"frequency": ("array_data", 0, "frequency (Hz)")}
 
     def summary(self) -> dict[str, Any]:
         n = self.array_data.shape[1]
@@ -427,7 +353,7 @@ class CoherenceSpectrum(DataType):
         return cls(array_data=coh, frequency=[1.0, 2.0, 3.0, 4.0], nfft=8)
 
 
-class ComplexCoherenceSpectrum(DataType):
+class ComplexCoherenceSpectrum(_LabelledArrays):
     r"""Complex coherency between every pair of nodes, and the cross spectrum.
 
     :math:`K_{ij}(f) = S_{ij}(f) / \sqrt{S_{ii}(f) S_{jj}(f)}` with the cross spectrum
@@ -451,26 +377,16 @@ class ComplexCoherenceSpectrum(DataType):
     variables: tuple[str, ...] = Attr(None, label="Variables")
     space: tuple[str, ...] = Attr(None, label="Space")
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill(cls, data: Any) -> Any:
-        return fill_labels(data, "array_data", {"space": (1, "n"), "variables": (3, "v")})
+    label_axes = _PAIR_SPECTRUM_LABELS
+    coordinate_axes = {"frequency": ("array_data", 0, "frequency (Hz)")}
 
     @pydantic.model_validator(mode="after")
-    def _check(self) -> Self:
-        name = type(self).__name__
+    def _check_cross_spectrum(self) -> Self:
         if self.cross_spectrum.shape != self.array_data.shape:
             raise ValueError(
-                f"{name}.cross_spectrum has shape {self.cross_spectrum.shape} but array_data "
-                f"has {self.array_data.shape}; they must match"
+                f"{type(self).__name__}.cross_spectrum has shape {self.cross_spectrum.shape} "
+                f"but array_data has {self.array_data.shape}; they must match"
             )
-        _check_freq(name, self.frequency, self.array_data.shape[0], 0, "array_data")
-        check_labels(
-            name,
-            "array_data",
-            self.array_data,
-            {"space": (1, self.space), "variables": (3, self.variables)},
-        )
         return self
 
     @property
