@@ -19,6 +19,7 @@ _SUBMODULES = {
     "config": "vbrain.config",
     "datasets": "vbrain.datasets",
     "datatypes": "vbrain.datatypes",
+    "forward": "vbrain.forward",
     "io": "vbrain.io",
     "simulator": "vbrain.simulator",
     "models": "vbrain.simulator.models",
@@ -54,6 +55,7 @@ __all__ = [
     "coupling",
     "datasets",
     "datatypes",
+    "forward",
     "integrators",
     "io",
     "load_config",
@@ -65,7 +67,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vbrain import analyzers, config, datasets, datatypes, io, simulator
+    from vbrain import analyzers, config, datasets, datatypes, forward, io, simulator
     from vbrain.config.traits import ValidationError
     from vbrain.datatypes.connectivity import Connectivity
     from vbrain.datatypes.time_series import TimeSeries, TimeSeriesRegion

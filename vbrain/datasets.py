@@ -17,6 +17,7 @@ from vbrain.datatypes.connectivity import Connectivity
 from vbrain.datatypes.projections import ProjectionMatrix
 from vbrain.datatypes.region_mapping import RegionMapping
 from vbrain.datatypes.sensors import Sensors
+from vbrain.datatypes.surface import Surface
 from vbrain.io.connectivity import read_connectivity
 
 __all__ = [
@@ -24,10 +25,12 @@ __all__ = [
     "list_projections",
     "list_region_mappings",
     "list_sensors",
+    "list_surfaces",
     "load_connectivity",
     "load_projection",
     "load_region_mapping",
     "load_sensors",
+    "load_surface",
 ]
 
 _CACHE: dict[str, Connectivity] = {}
@@ -340,3 +343,82 @@ def load_region_mapping(name: str | int = "16k_76") -> RegionMapping:
 
     key, path = _find("region mapping", name)
     return _cached("region_mapping", key, lambda: read_region_mapping(path))
+
+
+# --------------------------------------------------------------------------------------
+# Surfaces, by short name
+
+# short name -> (tvb-data folder, file name, surface type); file stems are accepted too
+_SURFACES: dict[str, tuple[str, str, str]] = {
+    "cortex_16k": ("surfaceData", "cortex_16384.zip", "cortical"),
+    "inner_skull": ("surfaceData", "inner_skull_4096.zip", "inner_skull"),
+    "outer_skull": ("surfaceData", "outer_skull_4096.zip", "outer_skull"),
+    "outer_skin": ("surfaceData", "outer_skin_4096.zip", "outer_skin"),
+    "scalp": ("surfaceData", "scalp_1082.zip", "eeg_cap"),
+    "face": ("surfaceData", "face_8614.zip", "face"),
+    "eeg_cap": ("obj", "eeg_cap.obj", "eeg_cap"),
+    "face_obj": ("obj", "face_surface.obj", "face"),
+    "cortex_gifti": ("gifti", "sample.cortex.gii", "cortical"),
+}
+_SURFACE_ALIASES = {"cortex": "cortex_16k", "skin": "outer_skin", "head": "outer_skin"}
+
+
+def list_surfaces() -> list[str]:
+    """Short names of the surfaces shipped with ``tvb-data`` (those whose file exists).
+
+    Returns
+    -------
+    list of str
+        ``"cortex_16k"`` (16 384 vertices), ``"inner_skull"``, ``"outer_skull"``,
+        ``"outer_skin"`` (4096 vertices each: the three BEM boundaries), ``"scalp"`` (the
+        1082-vertex EEG cap of ``scalp_1082.zip``), ``"face"`` (8614 vertices),
+        ``"eeg_cap"`` and ``"face_obj"`` (the OBJ files), ``"cortex_gifti"`` (a 131 342-vertex
+        GIfTI cortex; needs nibabel).
+    """
+    base = _connectivity_dir().parent
+    return [k for k, (sub, fname, _) in _SURFACES.items() if (base / sub / fname).is_file()]
+
+
+def load_surface(name: str = "cortex_16k") -> Surface:
+    """Load a surface shipped with ``tvb-data``.
+
+    Parameters
+    ----------
+    name : str, default "cortex_16k"
+        A short name from :func:`list_surfaces` (also ``"cortex"``, ``"skin"``) or a file
+        stem/name such as ``"inner_skull_4096"`` or ``"cortex_16384.zip"``.
+
+    Returns
+    -------
+    Surface
+        Of the matching kind (:class:`~vbrain.datatypes.surface.CorticalSurface`,
+        :class:`~vbrain.datatypes.surface.BrainSkull`, ...); a fresh copy.
+
+    Raises
+    ------
+    ValidationError
+        When there is no such surface; the message lists the available ones.
+
+    Examples
+    --------
+    >>> load_surface("cortex_16k").n_vertices
+    16384
+    """
+    from vbrain.io.surface import read_surface
+
+    available = list_surfaces()
+    key = None
+    if isinstance(name, str):
+        wanted = Path(name.strip()).name.lower()
+        wanted = _SURFACE_ALIASES.get(wanted, wanted)
+        for short, (_, fname, _) in _SURFACES.items():
+            if wanted in (short, fname.lower(), _strip_suffixes(fname).lower()):
+                key = short
+    if key not in available:
+        raise ValidationError(
+            f"no surface {name!r} in tvb-data; available: {', '.join(available)} "
+            "(or their file names)"
+        )
+    sub, fname, kind = _SURFACES[key]
+    path = _tvb_data_dir(sub) / fname
+    return _cached("surface", key, lambda: read_surface(path, kind))

@@ -24,6 +24,17 @@ from vbrain.datatypes.spectral import (
     PowerSpectrum,
     WaveletCoefficients,
 )
+from vbrain.datatypes.surface import (
+    BrainSkull,
+    CorticalSurface,
+    EEGCap,
+    FaceSurface,
+    SkinAir,
+    SkullSkin,
+    Surface,
+    TopologyReport,
+    WhiteMatterSurface,
+)
 from vbrain.datatypes.time_series import (
     TimeSeries,
     TimeSeriesEEG,
@@ -62,6 +73,15 @@ __all__ = [
     "SensorsEEG",
     "SensorsInternal",
     "SensorsMEG",
+    "BrainSkull",
+    "CorticalSurface",
+    "EEGCap",
+    "FaceSurface",
+    "SkinAir",
+    "SkullSkin",
+    "Surface",
+    "TopologyReport",
+    "WhiteMatterSurface",
     "TimeSeries",
     "TimeSeriesEEG",
     "TimeSeriesMEG",
