@@ -248,6 +248,62 @@ def test_killed_process_leaves_no_entry(tmp_path: Path) -> None:
     assert store.load(gid).gid == gid
 
 
+def test_sigkill_mid_write_leaves_nothing_visible(tmp_path: Path) -> None:
+    """A real SIGKILL while the file is being written: no entry, no file at a datatype's
+    name (only a hidden temp file), and the store works before and after cleanup."""
+    import os
+    import signal
+    import time
+
+    root = tmp_path / "store"
+    marker = tmp_path / "writing"
+    Store(root).add(Connectivity.example(), name="kept")
+    script = textwrap.dedent(
+        f"""
+        import pathlib, time
+        import numpy as np
+        from vbrain.datatypes import TimeSeries
+        from vbrain.io import hdf5
+        from vbrain.store import Store
+        real = hdf5._write_array
+        def stall(*a, **k):
+            real(*a, **k)
+            pathlib.Path({str(marker)!r}).touch()  # the file is half written now
+            time.sleep(120)
+        hdf5._write_array = stall
+        Store({str(root)!r}).add(TimeSeries(data=np.ones((1000, 1, 50, 1))), name="killed")
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the writer never started writing"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+        if proc.stderr:
+            proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    store = Store(root)
+    assert [e.name for e in store.find()] == ["kept"] and store.find(name="killed") == []
+    found = store.check()
+    assert found["missing_files"] == [] and found["unindexed_files"] == []
+    (temp,) = found["temp_files"]
+    assert temp.name.startswith(".") and temp.name.endswith(".tmp")
+    # only the indexed file carries a datatype's name; the killed one is nowhere to be seen
+    assert [p.name for p in _files(store) if not p.name.startswith(".")] == [
+        f"{store.find()[0].gid}.h5"
+    ]
+    gid = store.add(TimeSeries.example())  # usable with the temp file still there
+    assert store.load(gid).gid == gid
+    assert store.cleanup(older_than_s=0) == [temp]
+    assert store.check() == {"missing_files": [], "unindexed_files": [], "temp_files": []}
+    assert len(store) == 2 and store.load(gid).gid == gid
+
+
 def test_missing_file_is_reported(store: Store) -> None:
     gid = store.add(Connectivity.example())
     store.get(gid).path.unlink()

@@ -3,6 +3,12 @@
 >>> store = vb.Store("my_project")                       # doctest: +SKIP
 >>> gid = store.add(conn, name="patient 1", tags=["dti"])  # doctest: +SKIP
 >>> store.find(type="Connectivity", tag="dti")[0].load()   # doctest: +SKIP
+>>> store.import_file("connectivity_76.zip")               # doctest: +SKIP
+
+:meth:`Store.import_file` picks an importer (by name or by the file's extension and content,
+see :mod:`vbrain.io.importing`), reads the whole file, then stores every datatype it holds in
+one transaction with the provenance ``{"operation": "import", "importer", "source",
+"options"}``; a file that fails to import leaves the index and the data folder untouched.
 
 Layout of the store folder::
 
@@ -229,52 +235,137 @@ class Store:
         if history:
             prov = dict(prov or {})
             prov.setdefault("history", _json_safe(list(history)))
-        if obj.gid in self:
-            raise StoreError(
-                f"{obj.type_name} {obj.gid} is already in the store; datatypes are stored once "
-                "per gid (build a new object to store a changed version)"
-            )
-        plan = self._plan(obj)  # nested datatypes first, then obj
+        self._add_many([(obj, name, tag_list, prov)])
+        return obj.gid
+
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        importer: str | None = None,
+        *,
+        name: str | None = None,
+        tags: Iterable[str] = (),
+        **options: Any,
+    ) -> list[str]:
+        """Import a file (or folder) and store what it holds, all or nothing.
+
+        Parameters
+        ----------
+        path : path-like
+            The file or folder.
+        importer : str, optional
+            A key of :data:`vbrain.io.IMPORTERS` (the reference's importer names, e.g.
+            ``"ZIPConnectivityImporter"``); default: chosen by extension and content (see
+            :mod:`vbrain.io.importing`).
+        name : str, optional
+            Store name of the imported datatypes; default the file name without extensions.
+        tags : iterable of str
+            Tags of the imported datatypes.
+        **options
+            Passed to the importer (``sample_period=``, ``connectivity=``, ``variable=``...).
+
+        Returns
+        -------
+        list of str
+            Gids of the imported datatypes (datatypes they hold, like a time series'
+            connectivity, are stored and linked too).  Each has the provenance
+            ``{"operation": "import", "importer", "source", "options"}``.
+
+        Raises
+        ------
+        ValidationError
+            The importer's format error (naming the file, member, line...), an unknown
+            importer or option, or a datatype already in the store.  The whole file is read
+            before anything is written, and the datatypes are committed in one transaction:
+            on any error the index and the data folder are as they were.
+        """
+        from vbrain.io.importing import read_file
+
+        source = Path(path)
+        tag_list = _check_tags(tags)
+        importer_used, objects = read_file(source, importer, **options)
+        prov = _check_provenance(
+            {
+                "operation": "import",
+                "importer": importer_used,
+                "source": source.name,
+                "options": {k: _option_json(v) for k, v in options.items()},
+            }
+        )
+        label = _stem(source.name) if name is None else name
+        if not isinstance(label, str):
+            raise StoreError(f"Store.import_file: name must be a string, got {label!r}")
+        items = []
+        for obj in objects:
+            item_prov = dict(prov or {})
+            history = getattr(obj, "history", None)
+            if history:
+                item_prov.setdefault("history", _json_safe(list(history)))
+            items.append((obj, label, tag_list, item_prov))
+        self._add_many(items)
+        return [obj.gid for obj in objects]
+
+    def _add_many(
+        self, items: list[tuple[DataType, str, list[str], dict[str, Any] | None]]
+    ) -> None:
+        """Store datatypes (and the nested ones they hold) in one transaction.
+
+        Files are written first (each atomically), then every row is committed at once; on
+        any error the rows are rolled back and the files written are removed.
+        """
+        seen: set[str] = set()
+        plans = []
+        for obj, name, tags, prov in items:
+            if obj.gid in seen:
+                continue  # already stored with an earlier item of this batch
+            if obj.gid in self:
+                raise StoreError(
+                    f"{obj.type_name} {obj.gid} is already in the store; datatypes are stored "
+                    "once per gid (build a new object to store a changed version)"
+                )
+            plans.append((obj, name, tags, prov, self._plan(obj, seen)))
         rows = []
         written: list[Path] = []
         try:
-            for item, links in plan:
-                path = self._file_for(item.gid)
-                path.parent.mkdir(exist_ok=True)
-                hdf5.save(item, path, embed=False)
-                written.append(path)
-                header = hdf5.read_header(path)
-                is_top = item is obj
-                rows.append(
-                    (
-                        self._db.DataTypeRow(
-                            gid=item.gid,
-                            type=header.type,
-                            module=header.module,
-                            name=name if is_top else "",
-                            created=_dt.datetime.fromisoformat(header.created),
-                            path=str(path.relative_to(self.path)),
-                            format_version=header.format_version,
-                            vbrain_version=header.vbrain_version,
-                            summary=_json_safe(header.summary),
-                            provenance=prov if is_top else {"stored_with": obj.gid},
-                        ),
-                        tag_list if is_top else [],
-                        links,
+            for obj, name, tag_list, prov, plan in plans:
+                for item, links in plan:
+                    path = self._file_for(item.gid)
+                    path.parent.mkdir(exist_ok=True)
+                    hdf5.save(item, path, embed=False)
+                    written.append(path)
+                    header = hdf5.read_header(path)
+                    is_top = item is obj
+                    rows.append(
+                        (
+                            self._db.DataTypeRow(
+                                gid=item.gid,
+                                type=header.type,
+                                module=header.module,
+                                name=name if is_top else "",
+                                created=_dt.datetime.fromisoformat(header.created),
+                                path=str(path.relative_to(self.path)),
+                                format_version=header.format_version,
+                                vbrain_version=header.vbrain_version,
+                                summary=_json_safe(header.summary),
+                                provenance=prov if is_top else {"stored_with": obj.gid},
+                            ),
+                            tag_list if is_top else [],
+                            links,
+                        )
                     )
-                )
             self._commit_rows(rows)
         except BaseException:
             for path in written:
                 with contextlib.suppress(OSError):
                     path.unlink()
             raise
-        return obj.gid
 
-    def _plan(self, obj: DataType) -> list[tuple[DataType, dict[str, str]]]:
-        """Datatypes to write (children before parents) with their links; checks gid links."""
+    def _plan(self, obj: DataType, seen: set[str]) -> list[tuple[DataType, dict[str, str]]]:
+        """Datatypes to write (children before parents) with their links; checks gid links.
+
+        ``seen`` holds the gids planned already (by earlier items of a batch); it is updated.
+        """
         plan: list[tuple[DataType, dict[str, str]]] = []
-        seen: set[str] = set()
 
         def visit(item: DataType) -> None:
             seen.add(item.gid)
@@ -615,4 +706,31 @@ def _json_safe(value: Any) -> Any:
         return {k: _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
+    return value
+
+
+def _stem(file_name: str) -> str:
+    """``connectivity_76`` for ``connectivity_76.zip``, ``rm`` for ``rm.txt.bz2``."""
+    stem = file_name
+    for ext in (".bz2", ".gz"):
+        if stem.lower().endswith(ext):
+            stem = stem[: -len(ext)]
+    return stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem
+
+
+def _option_json(value: Any) -> Any:
+    """An importer option as recorded in provenance: datatypes by type and gid, paths by
+    name, anything else as JSON (its repr when not JSON-able)."""
+    if isinstance(value, DataType):
+        return {"type": value.type_name, "gid": value.gid}
+    if isinstance(value, os.PathLike):
+        return Path(value).name
+    if isinstance(value, Mapping):
+        return {str(k): _option_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_option_json(v) for v in value]
+    try:
+        json.dumps(value, default=_np_default)
+    except (TypeError, ValueError):
+        return repr(value)
     return value

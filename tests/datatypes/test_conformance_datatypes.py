@@ -115,3 +115,29 @@ def test_read_header(name: str, tmp_path: Path) -> None:
     for fname, gid in header.links.items():
         value = getattr(obj, fname)
         assert gid == (value if isinstance(value, str) else value.gid)
+
+
+@pytest.mark.parametrize("name", DATATYPES)
+def test_store_round_trip(name: str, tmp_path: Path) -> None:
+    """Through a store (nested datatypes stored separately): same object, same gids, and
+    the links of the index name the nested datatypes."""
+    pytest.importorskip("sqlalchemy", reason="the store needs SQLAlchemy (the store extra)")
+    from vbrain.store import Store
+
+    obj = get_datatype(name).example()
+    with Store(tmp_path / "store") as store:
+        gid = store.add(obj)
+        back = store.load(gid)
+        _assert_same(obj, back)
+        expected = {}
+        for fname in type(obj).model_fields:
+            value = getattr(obj, fname)
+            if isinstance(value, DataType):
+                expected[fname] = value.gid
+                assert store.links(value.gid).incoming == [(gid, fname)]
+            elif isinstance(value, str) and hdf5._declares_datatype(
+                type(obj).model_fields[fname].annotation
+            ):
+                expected[fname] = value
+        assert store.get(gid).links == expected
+        assert store.links(gid).outgoing == expected

@@ -208,3 +208,24 @@ def test_unknown_suffix(tmp_path):
         read_surface(tmp_path / "x.stl")
     with pytest.raises(ValidationError, match="unknown surface format"):
         write_surface(icosphere(0), tmp_path / "x.stl")
+
+
+def test_zip_slip_and_zip_bomb_are_refused(tmp_path, monkeypatch):
+    from vbrain.io import safezip
+
+    slip = tmp_path / "slip.zip"
+    with zipfile.ZipFile(slip, "w") as z:
+        z.writestr("vertices.txt", "0 0 0\n1 0 0\n0 1 0\n")
+        z.writestr("triangles.txt", "0 1 2\n")
+        z.writestr("../evil.txt", "x")
+    with pytest.raises(SurfaceFormatError, match="parent-relative"):
+        read_surface_zip(slip)
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("vertices.txt", "0 0 0\n" * 200_000)  # 1.2 MB, compresses to a few KB
+        z.writestr("triangles.txt", "0 1 2\n")
+    monkeypatch.setattr(safezip, "MAX_MEMBER_BYTES", 100_000)
+    with pytest.raises(SurfaceFormatError, match="vertices.txt"):
+        read_surface_zip(bomb)

@@ -1,7 +1,7 @@
 """Readers and writers of connectome, surface, sensor and time-series file formats."""
 
 from vbrain.io import hdf5
-from vbrain.io.archive import ArchiveFormatError, export_zip, import_zip
+from vbrain.io.archive import ArchiveFormatError, export_zip, import_zip, read_datatype_file
 from vbrain.io.bids import (
     BIDSFormatError,
     read_bids,
@@ -32,6 +32,17 @@ from vbrain.io.region_mapping import (
     write_region_mapping,
 )
 from vbrain.io.sensors import SensorsFormatError, read_sensors, write_sensors
+from vbrain.io.surface import (
+    SurfaceFormatError,
+    read_gifti,
+    read_obj,
+    read_surface,
+    read_surface_zip,
+    write_gifti,
+    write_obj,
+    write_surface,
+    write_surface_zip,
+)
 from vbrain.io.time_series import (
     TimeSeriesFormatError,
     read_connectivity_measure_mat,
@@ -54,7 +65,11 @@ IMPORTERS = {
     "TrackvizTractsImporter": read_tracts,
     "TrackImporter": read_tracts,
     "BIDSImporter": read_bids,
-    "TVBImporter": import_zip,
+    "TVBImporter": read_datatype_file,
+    "SensorsImporter": read_sensors,
+    "RegionMappingImporter": read_region_mapping,
+    "ProjectionMatrixImporter": read_projection,
+    "BrainstormGainMatrixImporter": read_projection,
 }
 EXPORTERS = {
     "TVBExporter": hdf5.save,
@@ -80,6 +95,7 @@ __all__ = [
     "read_bids",
     "read_connectivity_csv",
     "read_connectivity_measure_mat",
+    "read_datatype_file",
     "read_eeg_time_series_mat",
     "read_matrix_csv",
     "read_nifti",
@@ -101,6 +117,15 @@ __all__ = [
     "ProjectionFormatError",
     "RegionMappingFormatError",
     "SensorsFormatError",
+    "SurfaceFormatError",
+    "read_gifti",
+    "read_obj",
+    "read_surface",
+    "read_surface_zip",
+    "write_gifti",
+    "write_obj",
+    "write_surface",
+    "write_surface_zip",
     "hdf5",
     "read_connectivity",
     "read_projection",

@@ -45,6 +45,8 @@ def read_mat_variable(path: PathLike, name: str, structure_path: str = "") -> np
         value = _descend(p.name, content, [name, *fields])
     except NotImplementedError:  # v7.3: an HDF5 file
         value = _read_v73(p, [name, *fields])
+    except MatFormatError:
+        raise  # a ValueError too: keep its message (missing variable...)
     except (ValueError, TypeError, OSError) as exc:
         raise MatFormatError(f"{p.name}: not a readable MATLAB .mat file ({exc})") from None
     try:

@@ -1,19 +1,19 @@
 """Small helpers for the whitespace-separated text formats of sensors and region mappings.
 
 Files may be plain, ``.bz2``/``.gz`` compressed, or (for region mappings) a ``.zip`` holding
-one such file.  Lines are numbered from 1 for error messages; ``#`` starts a comment.
+one such file (read with the size limits and path checks of :mod:`vbrain.io.safezip`).  Lines
+are numbered from 1 for error messages; ``#`` starts a comment.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import os
 import zipfile
 from pathlib import Path
 from typing import IO
 
 from vbrain.config.traits import ValidationError
+from vbrain.io import safezip
 
 PathLike = str | os.PathLike[str]
 
@@ -23,17 +23,14 @@ class TextFormatError(ValidationError):
 
 
 def _decompress(name: str, data: bytes) -> bytes:
-    try:
-        if name.endswith(".bz2"):
-            return bz2.decompress(data)
-        if name.endswith(".gz"):
-            return gzip.decompress(data)
-    except (OSError, EOFError, ValueError) as exc:
-        raise TextFormatError(f"{name}: cannot be decompressed ({exc})") from None
-    return data
+    # bounded by safezip.MAX_MEMBER_BYTES: a small .bz2/.gz may expand to gigabytes
+    return safezip.decompress(name, data, TextFormatError)
 
 
 def _decode(name: str, data: bytes) -> str:
+    if b"\x00" in data:
+        # NUL bytes never occur in these text formats: a binary (or wrongly named) file
+        raise TextFormatError(f"{name}: is a binary file; expected whitespace-separated text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -80,6 +77,8 @@ def _read_zip_member(shown: str, data: bytes, zip_key: str | None) -> tuple[str,
     except zipfile.BadZipFile:
         raise TextFormatError(f"{shown}: not a valid zip archive") from None
     with archive:
+        # never extracted, but an archive with absolute or '..' member paths is not trusted
+        safezip.check_member_names(archive, shown, TextFormatError)
         members = [
             m.filename
             for m in archive.infolist()
@@ -98,7 +97,8 @@ def _read_zip_member(shown: str, data: bytes, zip_key: str | None) -> tuple[str,
                 + f"; it holds {listed}"
             )
         member = picked[0]
-        raw = _decompress(f"{shown}/{member}", archive.read(member))
+        data = safezip.read_member(archive, member, shown, TextFormatError)
+        raw = _decompress(f"{shown}/{member}", data)
     return _decode(member, raw), f"{shown}/{member}"
 
 

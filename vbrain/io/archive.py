@@ -20,14 +20,25 @@ from typing import Any
 
 from vbrain.config.traits import ValidationError
 from vbrain.datatypes.base import DataType
-from vbrain.io import hdf5
+from vbrain.io import hdf5, safezip
 
-__all__ = ["ArchiveFormatError", "export_zip", "import_zip"]
+__all__ = [
+    "MAX_MEMBER_BYTES",
+    "ArchiveFormatError",
+    "export_zip",
+    "import_zip",
+    "read_datatype_file",
+]
 
 PathLike = str | os.PathLike[str]
 FORMAT = "vbrain-datatypes-zip"
 VERSION = 1
-_MAX_MEMBER_BYTES = 4 * 1024**3  # refuse absurd (zip-bomb) members before extracting
+MAX_MEMBER_BYTES = 4 * 1024**3
+"""Most bytes one datatype file of an archive may decompress to (4 GiB; zip bombs).
+
+Separate from :data:`vbrain.io.safezip.MAX_MEMBER_BYTES` because these members are streamed
+to a temporary file, not read into memory, and hold whole simulations.  Read at call time."""
+_MAX_MANIFEST_BYTES = 64 * 1024**2  # a manifest lists gids and file names; never this big
 
 
 class ArchiveFormatError(ValidationError):
@@ -78,9 +89,12 @@ def export_zip(obj: DataType, path: PathLike) -> Path:
 
 def _manifest(name: str, archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
-        manifest = json.loads(archive.read("manifest.json"))
+        info = archive.getinfo("manifest.json")
     except KeyError:
         raise ArchiveFormatError(f"{name}: no manifest.json; not a vbrain datatype zip") from None
+    raw = safezip.read_member(archive, info, name, ArchiveFormatError, _MAX_MANIFEST_BYTES)
+    try:
+        manifest = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ArchiveFormatError(f"{name}: manifest.json is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -113,12 +127,24 @@ def import_zip(path: PathLike, store: Any = None) -> DataType:
         raise FileNotFoundError(f"{p}: no such file")
     try:
         archive = zipfile.ZipFile(p)
-    except zipfile.BadZipFile:
-        raise ArchiveFormatError(f"{p.name}: not a zip archive") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ArchiveFormatError(
+            f"{p.name}: not a zip archive, or a damaged one ({exc}); expected a vbrain "
+            "datatype zip (manifest.json and <gid>.h5 files) as written by export_zip"
+        ) from None
     with archive, tempfile.TemporaryDirectory() as tmp:
+        # the whole archive is refused when any member could escape a folder (zip slip)
+        safezip.check_member_names(archive, p.name, ArchiveFormatError)
         manifest = _manifest(p.name, archive)
+        entries = manifest.get("datatypes", [])
+        if not isinstance(entries, list):
+            raise ArchiveFormatError(f"{p.name}: manifest.json 'datatypes' must be a list")
         files: dict[str, Path] = {}
-        for entry in manifest.get("datatypes", []):
+        for entry in entries:
+            if not isinstance(entry, dict):
+                raise ArchiveFormatError(
+                    f"{p.name}: manifest.json lists {entry!r}; expected objects with gid and file"
+                )
             gid, member = str(entry.get("gid", "")), str(entry.get("file", ""))
             # only plain member names are extracted (no zip-slip through ../ or absolute paths)
             if not member or "/" in member or "\\" in member or member.startswith("."):
@@ -129,10 +155,12 @@ def import_zip(path: PathLike, store: Any = None) -> DataType:
                 raise ArchiveFormatError(
                     f"{p.name}: manifest lists {member} but the archive lacks it"
                 ) from None
-            if info.file_size > _MAX_MEMBER_BYTES:
-                raise ArchiveFormatError(f"{p.name}: {member} is too large ({info.file_size} B)")
             target = Path(tmp) / member
-            target.write_bytes(archive.read(member))
+            # streamed with a size limit: never whole in memory, and no zip bomb fills the disk
+            safezip.copy_member(
+                archive, info, target, p.name, ArchiveFormatError, MAX_MEMBER_BYTES,
+                "vbrain.io.archive.MAX_MEMBER_BYTES",
+            )  # fmt: skip
             files[gid] = target
         root = str(manifest.get("root", ""))
         if root not in files:
@@ -145,10 +173,44 @@ def import_zip(path: PathLike, store: Any = None) -> DataType:
                     f"{p.name}: a datatype links to {type_name} {gid}, which is not in the archive"
                 )
             if gid not in loaded:
-                loaded[gid] = hdf5.load(files[gid], resolve=resolve)
+                try:
+                    loaded[gid] = hdf5.load(files[gid], resolve=resolve)
+                except hdf5.HDF5FormatError as exc:
+                    # name the member of the archive, not the temporary copy read
+                    where = f"{p.name}/{files[gid].name}"
+                    raise ArchiveFormatError(str(exc).replace(str(files[gid]), where)) from None
             return loaded[gid]
 
         obj = resolve(root, "root")
     if store is not None:
         store.add(obj, name=Path(p).stem, provenance={"imported_from": p.name})
     return obj
+
+
+def read_datatype_file(path: PathLike) -> DataType:
+    """Read a vbrain export: a datatype zip (:func:`import_zip`) or one HDF5 file.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.zip`` written by :func:`export_zip`, or an ``.h5`` file written by
+        :func:`vbrain.io.hdf5.save` (self-contained: written with ``embed=True``).
+
+    Returns
+    -------
+    DataType
+        The datatype with the gid it was written with.
+
+    Raises
+    ------
+    ArchiveFormatError, HDF5FormatError
+        Damaged, unsafe, oversized or unsupported files (the message names the file).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file")
+    with open(p, "rb") as f:
+        magic = f.read(4)
+    if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
+        return import_zip(p)
+    return hdf5.load(p)

@@ -19,6 +19,7 @@ Each ``.tsv`` may have a ``.json`` sidecar (description, units); the JSON referr
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -38,10 +39,23 @@ class BIDSFormatError(ValidationError):
     """A BIDS derivatives folder that cannot be read: names the file and what was expected."""
 
 
+def _text(path: Path) -> str:
+    """The UTF-8 text of a TSV/JSON file; binary or mis-encoded files are format errors."""
+    data = path.read_bytes()
+    try:
+        if b"\x00" in data:
+            raise UnicodeError("NUL byte")
+        return data.decode("utf-8-sig")
+    except UnicodeError as exc:
+        raise BIDSFormatError(
+            f"{path.name}: is not UTF-8 text ({exc}); BIDS TSV and JSON files are UTF-8"
+        ) from None
+
+
 def _read_tsv(path: Path, *, text: bool = False) -> np.ndarray:
     if not path.exists():
         raise BIDSFormatError(f"{path.name}: referred to but missing (looked in {path.parent})")
-    rows = [line.split("\t") for line in path.read_text().splitlines() if line.strip()]
+    rows = [line.split("\t") for line in _text(path).splitlines() if line.strip()]
     if text:
         return np.array([r[0].strip() for r in rows], dtype=str)
     width = len(rows[0]) if rows else 0
@@ -71,7 +85,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        value = json.loads(path.read_text())
+        value = json.loads(_text(path))
     except json.JSONDecodeError as exc:
         raise BIDSFormatError(f"{path.name}: invalid JSON ({exc})") from None
     if not isinstance(value, dict):
@@ -140,6 +154,20 @@ def _read_connectivity(net: Path, speed: float) -> Connectivity:
         raise BIDSFormatError(f"{w_path.name}: {exc}") from None
 
 
+def _positive(path: Path, sidecar: dict[str, Any], key: str) -> float:
+    """A positive number of a sidecar, named in the error when it is not one."""
+    raw = sidecar[key]
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (math.isfinite(value) and value > 0) or isinstance(raw, bool):
+        raise BIDSFormatError(
+            f"{path.with_suffix('.json').name}: {key} is {raw!r}; expected a positive number"
+        )
+    return value
+
+
 def _read_time_series(ts_dir: Path, conn: Connectivity | None) -> list[TimeSeriesRegion]:
     out = []
     for path in sorted(ts_dir.glob("*.tsv")):
@@ -152,9 +180,9 @@ def _read_time_series(ts_dir: Path, conn: Connectivity | None) -> list[TimeSerie
         if rows:
             kwargs["time"] = _read_tsv(rows[0]).ravel()
         elif "SamplingPeriod" in sidecar:
-            kwargs["sample_period"] = float(sidecar["SamplingPeriod"])
+            kwargs["sample_period"] = _positive(path, sidecar, "SamplingPeriod")
         elif "SamplingFrequency" in sidecar:
-            kwargs["sample_period"] = 1000.0 / float(sidecar["SamplingFrequency"])
+            kwargs["sample_period"] = 1000.0 / _positive(path, sidecar, "SamplingFrequency")
         else:
             raise BIDSFormatError(
                 f"{path.name}: no sample times; its JSON sidecar needs CoordsRows (a times "

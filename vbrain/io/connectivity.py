@@ -17,15 +17,15 @@ member                      content                         required
 ``info``                    ``key = value`` lines           no (``speed`` is read if there)
 ==========================  ==============================  ==============================
 
-Members ending in ``.bz2`` (or ``.gz``) are decompressed.  Members whose file name starts with
+Members ending in ``.bz2`` (or ``.gz``) are decompressed.  Archives with absolute or ``..``
+member paths are refused, and so is any member decompressing to more than
+:data:`vbrain.io.safezip.MAX_MEMBER_BYTES` (zip bombs).  Members whose file name starts with
 ``.`` or ``_``, and anything under ``__MACOSX``, are ignored.  Every problem is reported as a
 :class:`ConnectivityFormatError` naming the file, the member and, where it applies, the line.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
 import math
 import os
@@ -39,6 +39,7 @@ import numpy as np
 
 from vbrain.config.traits import ValidationError
 from vbrain.datatypes.connectivity import Connectivity
+from vbrain.io import safezip
 
 __all__ = ["ConnectivityFormatError", "read_connectivity", "write_connectivity"]
 
@@ -90,16 +91,12 @@ class _Source:
     def read_text(self, member: str) -> str:
         try:
             raw = self._read(member)
+        except ConnectivityFormatError:
+            raise
         except (OSError, zipfile.BadZipFile, RuntimeError) as exc:
             raise self.fail(f"{member}: cannot be read ({exc})") from None
-        lower = member.lower()
-        try:
-            if lower.endswith(".bz2"):
-                raw = bz2.decompress(raw)
-            elif lower.endswith(".gz"):
-                raw = gzip.decompress(raw)
-        except (OSError, ValueError, EOFError) as exc:
-            raise self.fail(f"{member}: cannot be decompressed ({exc})") from None
+        # bounded: a few hundred bytes of bz2 can expand to gigabytes
+        raw = safezip.decompress(member, raw, self.fail)
         if b"\x00" in raw:
             raise self.fail(f"{member}: is a binary file; expected whitespace-separated text")
         try:
@@ -163,8 +160,18 @@ def _open_source(path: PathLike | IO[bytes]) -> tuple[_Source, zipfile.ZipFile |
 
 
 def _zip_source(name: str, archive: zipfile.ZipFile) -> _Source:
+    def fail(message: str) -> ConnectivityFormatError:
+        return ConnectivityFormatError(message)
+
+    try:
+        # nothing is extracted to disk, but an archive with such names is not trusted at all
+        safezip.check_member_names(archive, name, fail)
+    except ConnectivityFormatError:
+        archive.close()
+        raise
     members = [info.filename for info in archive.infolist() if not info.is_dir()]
-    return _Source(name, members, archive.read)
+    # members are read with a size limit (zip bombs); errors name the archive and member
+    return _Source(name, members, lambda m: safezip.read_member(archive, m, name, fail))
 
 
 # --------------------------------------------------------------------------------------
@@ -405,13 +412,19 @@ def _read(src: _Source, speed: float | None) -> Connectivity:
     if (m := members["areas"]) is not None:
         areas, _ = _read_vector(src, m, n, "area", nonnegative=True)
         if areas.size != n:
-            raise src.fail(f"{m} has {areas.size} values but {w_member} is {n}x{n}")
+            raise src.fail(
+                f"{m} has {areas.size} values but {w_member} is {n}x{n}; one area per region "
+                "is needed"
+            )
         fields["areas"] = areas
     for field, what in (("cortical", "cortical"), ("hemispheres", "hemisphere")):
         if (m := members[field]) is not None:
             flags = _read_flags(src, m, n, what)
             if flags.size != n:
-                raise src.fail(f"{m} has {flags.size} values but {w_member} is {n}x{n}")
+                raise src.fail(
+                    f"{m} has {flags.size} values but {w_member} is {n}x{n}; one {what} flag "
+                    "per region is needed"
+                )
             fields[field] = flags
     if speed is None and (m := members["info"]) is not None:
         speed = _read_info_speed(src, m)

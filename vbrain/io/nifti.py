@@ -123,7 +123,13 @@ def _read_label_map(path: PathLike) -> dict[int, int]:
     """``label name region`` lines (the reference's 3-column mapping file) -> {label: region}."""
     p = Path(path)
     out: dict[int, int] = {}
-    for number, line in enumerate(p.read_text().splitlines(), start=1):
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NiftiFormatError(
+            f"{p.name}: is not a text file ({exc}); expected 'label name region' lines"
+        ) from None
+    for number, line in enumerate(text.splitlines(), start=1):
         tokens = line.split("#", 1)[0].split()
         if not tokens:
             continue

@@ -25,6 +25,7 @@ import numpy as np
 
 from vbrain.config.traits import ValidationError
 from vbrain.datatypes.projections import ProjectionMatrix, oriented_gain, zero_nonfinite
+from vbrain.datatypes.region_mapping import RegionMapping
 from vbrain.datatypes.sensors import Sensors
 from vbrain.io._textfile import PathLike, TextFormatError
 from vbrain.io.sensors import infer_modality
@@ -158,6 +159,7 @@ def read_projection(
     variable: str | None = None,
     brainstorm: bool | None = None,
     sensors: Sensors | None = None,
+    region_mapping: RegionMapping | None = None,
     name: str | None = None,
 ) -> ProjectionMatrix:
     """Read a gain matrix from ``.npy``, ``.mat`` or a Brainstorm ``.mat`` head model.
@@ -176,6 +178,9 @@ def read_projection(
         no ``variable`` is given and the file has ``Gain`` and ``GridOrient``.
     sensors : Sensors, optional
         Attached to the result (rows must match; unusable sensors get zero gain).
+    region_mapping : RegionMapping, optional
+        The mapping of the cortical surface the gain is for: a surface gain has one column
+        per vertex it maps (checked here, where the file can still be named).
     name : str, optional
         File name for a stream (shown in errors, suffix selects the format).
 
@@ -220,6 +225,12 @@ def read_projection(
             _brainstorm_gain(variables, shown)
             if brainstorm
             else _pick_variable(variables, variable, shown)
+        )
+    if region_mapping is not None and gain.shape[1] != region_mapping.n_vertices:
+        raise ProjectionFormatError(
+            f"{shown}: the gain has {gain.shape[1]} columns (sources) but the region mapping "
+            f"maps {region_mapping.n_vertices} vertices; a surface gain needs one column per "
+            "vertex (is it the lead field of another surface, or a region-level gain?)"
         )
     gain = zero_nonfinite(np.array(gain, dtype=float), shown)
     try:

@@ -13,6 +13,7 @@ from typing import IO
 import numpy as np
 
 from vbrain.config.traits import ValidationError
+from vbrain.datatypes.connectivity import Connectivity
 from vbrain.datatypes.region_mapping import RegionMapping
 from vbrain.io._textfile import PathLike, TextFormatError, numbered_lines, read_text, show
 
@@ -34,7 +35,11 @@ def _parse_index(token: str) -> int:
 
 
 def read_region_mapping(
-    path: PathLike | IO[bytes], n_region: int | None = None, *, name: str | None = None
+    path: PathLike | IO[bytes],
+    n_region: int | None = None,
+    *,
+    name: str | None = None,
+    connectivity: Connectivity | None = None,
 ) -> RegionMapping:
     """Read a region mapping (one region index per vertex).
 
@@ -46,6 +51,9 @@ def read_region_mapping(
         Number of regions of the connectivity the mapping is for; indices must be below it.
     name : str, optional
         File name to use for a stream (selects decompression, shown in errors).
+    connectivity : Connectivity, optional
+        The connectivity the mapping is for (as the reference importer takes it): gives
+        ``n_region`` when that is not given.
 
     Returns
     -------
@@ -59,6 +67,13 @@ def read_region_mapping(
     FileNotFoundError
         When ``path`` does not exist.
     """
+    if connectivity is not None:
+        if n_region is not None and n_region != connectivity.n_region:
+            raise ValidationError(
+                f"n_region={n_region} but the connectivity has {connectivity.n_region} regions; "
+                "give one of them"
+            )
+        n_region = connectivity.n_region
     try:
         text, shown = read_text(path, name, zip_key="region")
     except RegionMappingFormatError:

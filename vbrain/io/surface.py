@@ -29,6 +29,7 @@ import numpy as np
 
 from vbrain.config.traits import ValidationError
 from vbrain.datatypes.surface import Surface, surface_class
+from vbrain.io import safezip
 from vbrain.io._textfile import PathLike, TextFormatError, numbered_lines, parse_float, show
 
 __all__ = [
@@ -186,19 +187,15 @@ def read_surface_zip(
         ) from None
     cls = surface_class(surface_type)
     with archive:
+        # zip-slip paths and zip bombs are refused like in every other archive reader
+        safezip.check_member_names(archive, shown, SurfaceFormatError)
         members = _zip_members(archive)
 
         def member_text(key: str) -> tuple[str, str]:
             member = members[key]
-            raw = archive.read(member)
-            if member.endswith(".bz2"):
-                import bz2
-
-                raw = bz2.decompress(raw)
-            elif member.endswith(".gz"):
-                import gzip
-
-                raw = gzip.decompress(raw)
+            raw = safezip.read_member(archive, member, shown, SurfaceFormatError)
+            if member.endswith((".bz2", ".gz")):
+                raw = safezip.decompress(f"{shown}/{member}", raw, SurfaceFormatError)
             return _decode(raw), f"{shown}/{member}"
 
         for need in ("vertices", "triangles"):

@@ -8,6 +8,7 @@ column per region or sensor.  They become 4-D :class:`~vbrain.datatypes.TimeSeri
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -27,7 +28,7 @@ from vbrain.datatypes.time_series import (
     TimeSeriesSEEG,
 )
 from vbrain.io._matfile import MatFormatError, read_mat_variable
-from vbrain.io._textfile import numbered_lines, parse_float, read_text, show
+from vbrain.io._textfile import TextFormatError, numbered_lines, parse_float, read_text, show
 
 __all__ = [
     "TimeSeriesFormatError",
@@ -168,10 +169,14 @@ def read_time_series_txt(
     Raises
     ------
     TimeSeriesFormatError
-        Ragged rows, non-numeric cells (with line and column), wrong number of regions.
+        Ragged rows, non-numeric or non-finite cells (with line and column), a binary or
+        undecompressable file, wrong number of regions.
     """
     period = _sample_period(sample_period, sampling_rate)
-    text, name = read_text(path)
+    try:
+        text, name = read_text(path)
+    except TextFormatError as exc:
+        raise TimeSeriesFormatError(str(exc)) from None
     rows = []
     width = None
     for number, tokens in numbered_lines(text.replace(",", " ")):
@@ -185,11 +190,17 @@ def read_time_series_txt(
         row = []
         for col, token in enumerate(tokens, start=1):
             try:
-                row.append(parse_float(token))
+                value = parse_float(token)
             except ValueError:
                 raise TimeSeriesFormatError(
                     f"{name} line {number}, column {col}: cannot read {show(token)} as a number"
                 ) from None
+            if not math.isfinite(value):
+                # a recording with NaN/inf would poison every analysis of it; say where it is
+                raise TimeSeriesFormatError(
+                    f"{name} line {number}, column {col}: {value!r}; samples must be finite"
+                )
+            row.append(value)
         rows.append(row)
     if not rows:
         raise TimeSeriesFormatError(f"{name}: is empty; expected rows of numbers (time x region)")

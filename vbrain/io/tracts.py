@@ -63,7 +63,10 @@ def read_tracts(path: PathLike, *, region_volume_map: RegionVolumeMapping | None
     try:
         streamlines = nib.streamlines.load(str(p)).streamlines
     except Exception as exc:  # noqa: BLE001 - nibabel raises many kinds for bad files
-        raise TractsFormatError(f"{p.name}: not a readable {p.suffix} file ({exc})") from None
+        kind = "TrackVis .trk" if p.suffix.lower() == ".trk" else "MRtrix .tck"
+        raise TractsFormatError(
+            f"{p.name}: not a readable {kind} file ({exc}); it may be truncated or corrupt"
+        ) from None
     lengths = np.asarray(streamlines._lengths, dtype=np.int64)
     points = np.asarray(streamlines.get_data(), dtype=float).reshape(-1, 3)
     if not np.all(np.isfinite(points)):
