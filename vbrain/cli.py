@@ -1,4 +1,5 @@
-"""Command-line interface: ``vbrain simulate``, ``vbrain models``, ``vbrain --version``.
+"""Command-line interface: ``vbrain simulate``, ``vbrain sweep``, ``vbrain models``,
+``vbrain --version``.
 
 Examples
 --------
@@ -9,6 +10,11 @@ Run the default simulation (76 regions, Generic2dOscillator, 1 s) into ``simulat
 Run a configuration file with overrides::
 
     vbrain simulate run.yaml -o out.h5 --duration 2000 --set model.a=-1.5 --set coupling.a=0.02
+
+Run a parameter sweep (a config with a ``sweep:`` section, see :mod:`vbrain.explore`) on two
+local processes, resumable::
+
+    vbrain sweep sweep.yaml --workers 2 -o sweep.h5 [--resume]
 
 Only light modules are imported at start-up; numpy, the simulator and h5py are imported by
 the commands that need them.
@@ -118,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     sim.set_defaults(func=_cmd_simulate)
 
+    _add_sweep_parser(sub)
+
     mods = sub.add_parser(
         "models",
         help="list the neural mass models (or describe one)",
@@ -127,6 +135,54 @@ def build_parser() -> argparse.ArgumentParser:
     mods.add_argument("name", nargs="?", metavar="NAME", help="model whose parameters to show")
     mods.set_defaults(func=_cmd_models)
     return parser
+
+
+def _add_sweep_parser(sub: Any) -> None:
+    sw = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep from a YAML/JSON config with a sweep: section",
+        description=(
+            "Run a parameter sweep: CONFIG holds a simulation configuration plus a sweep: "
+            "section (space, reductions, duration, seed, chunk_size). Results go to one HDF5 "
+            "store; an interrupted sweep continues with --resume."
+        ),
+        epilog="See vbrain.explore (spaces, reductions, executors, SLURM/PBS through Dask).",
+    )
+    sw.add_argument("config", metavar="CONFIG", help="configuration file (.yaml/.yml/.json)")
+    sw.add_argument(
+        "-o",
+        "--output",
+        default="sweep.h5",
+        metavar="OUT.h5",
+        help="HDF5 results store (default: %(default)s)",
+    )
+    sw.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="local worker processes (1: in this process; default), or Dask workers with "
+        "--scheduler local",
+    )
+    sw.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a "
+        "LocalCluster of --workers processes (needs vbrain[explore])",
+    )
+    sw.add_argument("--resume", action="store_true", help="continue the sweep stored in OUT.h5")
+    sw.add_argument("--overwrite", action="store_true", help="replace an existing OUT.h5")
+    sw.add_argument("--chunk-size", type=int, metavar="N", help="points per chunk")
+    sw.add_argument("--duration", type=float, metavar="MS", help="simulated time per point")
+    sw.add_argument("--seed", type=int, help="sweep seed (per-point seeds derive from it)")
+    sw.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: on when stderr is a terminal)",
+    )
+    sw.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    sw.set_defaults(func=_cmd_sweep)
 
 
 # --------------------------------------------------------------------------------------
@@ -280,6 +336,45 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         print(
             f"simulated {cfg.duration:g} ms: {n_steps} steps in {wall:.2f} s "
             f"({rate:,.0f} steps/s) -> {out}"
+        )
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    import os
+    import time
+
+    from vbrain.explore import load_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise CLIError(f"--workers {args.workers}: give 1 or more")
+    if os.path.isdir(args.output):
+        raise CLIError(f"output {args.output!r} is a directory; give a file name such as out.h5")
+    sweep = load_sweep(
+        args.config, duration=args.duration, seed=args.seed, chunk_size=args.chunk_size
+    )
+    progress = args.progress
+    if progress is None:
+        progress = sys.stderr.isatty() and not args.quiet
+    t0 = time.perf_counter()
+    try:
+        res = sweep.run(
+            workers=args.workers,
+            scheduler=args.scheduler,
+            store=args.output,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        print(f"interrupted; finished points are in {args.output} (use --resume)", file=sys.stderr)
+        return 130
+    wall = time.perf_counter() - t0
+    if not args.quiet:
+        n = len(sweep)
+        print(
+            f"swept {n} points x {sweep.duration:g} ms in {wall:.2f} s -> {args.output} "
+            f"(metrics: {', '.join(res.metrics)})"
         )
     return 0
 
