@@ -240,7 +240,7 @@ def test_console_script_with_bad_config(tmp_path):
     assert proc.stderr.strip() == (
         "error: unknown top-level key 'modle' (did you mean 'model'?); known keys: "
         "connectivity, speed, model, coupling, integrator, monitors, duration, seed, backend, "
-        "initial_history"
+        "initial_history, stimulus"
     )
     assert not (tmp_path / "o.h5").exists()
 

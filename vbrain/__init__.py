@@ -27,6 +27,7 @@ _SUBMODULES = {
     "integrators": "vbrain.simulator.integrators",
     "noise": "vbrain.simulator.noise",
     "monitors": "vbrain.simulator.monitors",
+    "stimuli": "vbrain.simulator.stimuli",
 }
 _NAMES = {
     "simulate": "vbrain.simulator.simulator",
@@ -64,6 +65,7 @@ __all__ = [
     "noise",
     "simulate",
     "simulator",
+    "stimuli",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,7 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vbrain.config.traits import ValidationError
     from vbrain.datatypes.connectivity import Connectivity
     from vbrain.datatypes.time_series import TimeSeries, TimeSeriesRegion
-    from vbrain.simulator import coupling, integrators, models, monitors, noise
+    from vbrain.simulator import coupling, integrators, models, monitors, noise, stimuli
     from vbrain.simulator.config import load_config
     from vbrain.simulator.results import MonitorResult, SimulationResult
     from vbrain.simulator.simulator import Simulator, simulate

@@ -19,7 +19,9 @@ import vbrain
 from vbrain.datatypes.base import DataType, get_datatype, list_datatypes
 from vbrain.io import hdf5
 
-_PACKAGES = ("vbrain.datatypes", "vbrain.analyzers")
+_PACKAGES = ("vbrain.datatypes", "vbrain.analyzers", "vbrain.surface")
+# datatypes that live next to the code that uses them
+_MODULES = ("vbrain.simulator.stimuli",)
 
 
 def _module_names() -> list[str]:
@@ -31,7 +33,7 @@ def _module_names() -> list[str]:
             continue  # the package does not exist (yet)
         for info in pkgutil.walk_packages(pkg.__path__, prefix=f"{package}."):
             names.append(info.name)
-    return sorted(names)
+    return sorted(names + list(_MODULES))
 
 
 MODULES = _module_names()

@@ -151,3 +151,196 @@ def test_equation_field_errors_and_schema():
     consts = {opt["properties"]["type"]["const"] for opt in schema["oneOf"]}
     assert consts == set(eq.list_equations(eq.HRFKernelEquation))
     json.dumps(schema)
+
+
+# --------------------------------------------------------------------------------------------
+# temporal (time in ms) and spatial (distance in mm) equations
+
+T_POINTS = np.array([-50.0, 0.0, 0.3, 0.5, 1.0, 4.9, 5.0, 17.25, 30.0, 30.1, 43.0, 71.9, 250.0])
+S = 1.8137993642342178  # pi / sqrt(3), the reference's sigmoid constant
+
+
+def _hand(name: str, p: dict, x: float) -> float:
+    """The reference system's formulas, written out in plain Python."""
+    if name == "Linear":
+        return p["a"] * x + p["b"]
+    if name == "Gaussian":
+        return (
+            p["amp"] * math.exp(-((x - p["midpoint"]) ** 2) / (2 * p["sigma"] ** 2)) + p["offset"]
+        )
+    if name == "DoubleGaussian":
+        g1 = p["amp_1"] * math.exp(-((x - p["midpoint_1"]) ** 2) / (2 * p["sigma_1"] ** 2))
+        g2 = p["amp_2"] * math.exp(-((x - p["midpoint_2"]) ** 2) / (2 * p["sigma_2"] ** 2))
+        return g1 - g2
+    if name == "Sigmoid":
+        z = -S * (p["radius"] - x) / p["sigma"]
+        return (0.0 if z > 700 else p["amp"] / (1 + math.exp(z))) + p["offset"]
+    if name == "GeneralizedSigmoid":
+        z = -S * (x - p["midpoint"]) / p["sigma"]
+        return p["low"] + (0.0 if z > 700 else (p["high"] - p["low"]) / (1 + math.exp(z)))
+    if name == "Sinusoid":
+        return p["amp"] * math.sin(2 * math.pi * p["frequency"] * x)
+    if name == "Cosine":
+        return p["amp"] * math.cos(2 * math.pi * p["frequency"] * x)
+    if name == "Alpha":
+        s = x - p["onset"]
+        if s <= 0:
+            return 0.0
+        a, b = p["alpha"], p["beta"]
+        return a * b / (b - a) * (math.exp(-a * s) - math.exp(-b * s))
+    if name == "PulseTrain":
+        s = x - p["onset"]
+        return p["amp"] if s > 0 and math.fmod(s, p["T"]) < p["tau"] else 0.0
+    if name == "Discrete":
+        return x
+    raise AssertionError(name)
+
+
+DEFAULTS = {
+    # the reference system's defaults
+    "Linear": {"a": 1.0, "b": 0.0},
+    "Gaussian": {"amp": 1.0, "sigma": 1.0, "midpoint": 0.0, "offset": 0.0},
+    "DoubleGaussian": {
+        "amp_1": 0.5,
+        "sigma_1": 20.0,
+        "midpoint_1": 0.0,
+        "amp_2": 1.0,
+        "sigma_2": 10.0,
+        "midpoint_2": 0.0,
+    },
+    "Sigmoid": {"amp": 1.0, "radius": 5.0, "sigma": 1.0, "offset": 0.0},
+    "GeneralizedSigmoid": {"low": 0.0, "high": 1.0, "midpoint": 1.0, "sigma": 0.3},
+    "Sinusoid": {"amp": 1.0, "frequency": 0.01},
+    "Cosine": {"amp": 1.0, "frequency": 0.01},
+    "Alpha": {"onset": 0.5, "alpha": 13.0, "beta": 42.0},
+    "PulseTrain": {"T": 42.0, "tau": 13.0, "amp": 1.0, "onset": 30.0},
+    "Discrete": {},
+}
+
+OTHER = {
+    # non-default values, to check every parameter enters the formula where it should
+    "Linear": {"a": -0.3, "b": 2.0},
+    "Gaussian": {"amp": 2.5, "sigma": 7.0, "midpoint": 15.0, "offset": -0.5},
+    "DoubleGaussian": {
+        "amp_1": 2.0,
+        "sigma_1": 5.0,
+        "midpoint_1": 3.0,
+        "amp_2": 0.7,
+        "sigma_2": 12.0,
+        "midpoint_2": -4.0,
+    },
+    "Sigmoid": {"amp": 3.0, "radius": 20.0, "sigma": 4.0, "offset": 0.25},
+    "GeneralizedSigmoid": {"low": -1.0, "high": 3.0, "midpoint": 20.0, "sigma": 6.0},
+    "Sinusoid": {"amp": 0.4, "frequency": 0.04},
+    "Cosine": {"amp": 0.4, "frequency": 0.04},
+    "Alpha": {"onset": 10.0, "alpha": 0.2, "beta": 0.9},
+    "PulseTrain": {"T": 20.0, "tau": 2.5, "amp": -2.0, "onset": 4.0},
+    "Discrete": {},
+}
+
+
+def test_temporal_and_spatial_families():
+    temporal = set(eq.list_equations(eq.TemporalEquation))
+    spatial = set(eq.list_equations(eq.SpatialEquation))
+    assert temporal == {
+        "Linear",
+        "Gaussian",
+        "DoubleGaussian",
+        "Sigmoid",
+        "GeneralizedSigmoid",
+        "Sinusoid",
+        "Cosine",
+        "Alpha",
+        "PulseTrain",
+    }
+    assert spatial == {"Gaussian", "DoubleGaussian", "Sigmoid", "Discrete"}
+    assert not ({"TemporalEquation", "SpatialEquation"} & set(eq.list_equations()))
+    assert eq.PulseTrain.variable_unit == "ms" and eq.Discrete.variable_unit == "mm"
+    assert eq.Gaussian.variable_unit == "ms|mm"
+    # the reference's names
+    assert eq.get("DiscreteEquation") is eq.Discrete
+    assert eq.get("MexicanHat") is eq.DoubleGaussian
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULTS))
+def test_temporal_and_spatial_equations_match_hand_formulas(name):
+    cls = eq.get(name)
+    assert cls().parameters == DEFAULTS[name]
+    for params in (DEFAULTS[name], OTHER[name]):
+        e = cls(**params)
+        values = e.evaluate(T_POINTS)
+        assert values.shape == T_POINTS.shape
+        expected = [_hand(name, params, float(x)) for x in T_POINTS]
+        np.testing.assert_allclose(values, expected, rtol=1e-13, atol=1e-300)
+        # vectorised over any shape, scalars too
+        np.testing.assert_array_equal(e.evaluate(T_POINTS.reshape(1, -1, 1)).ravel(), values)
+        assert e(float(T_POINTS[3])) == pytest.approx(expected[3], rel=1e-13, abs=1e-300)
+
+
+def test_equation_special_points():
+    # Sigmoid: half the amplitude at the radius; GeneralizedSigmoid: half-way at the midpoint
+    assert eq.Sigmoid(amp=2.0, radius=7.0).evaluate(7.0) == pytest.approx(1.0)
+    assert eq.GeneralizedSigmoid(low=1.0, high=3.0, midpoint=4.0).evaluate(4.0) == 2.0
+    # far from the edge: the exact limits, without overflow warnings
+    with np.errstate(all="raise"):
+        assert eq.Sigmoid().evaluate(1e6) == 0.0
+        assert eq.GeneralizedSigmoid().evaluate(-1e6) == 0.0
+        assert eq.Alpha().evaluate(-1e6) == 0.0
+    # Alpha integrates to one; alpha = beta uses the limit alpha^2 s exp(-alpha s)
+    t = np.linspace(0.0, 200.0, 2_000_001)
+    a = eq.Alpha(onset=1.0, alpha=0.3, beta=0.7).evaluate(t)
+    assert np.trapezoid(a, t) == pytest.approx(1.0, rel=1e-6)
+    same = eq.Alpha(onset=1.0, alpha=0.5, beta=0.5)
+    assert same.evaluate(3.0) == pytest.approx(0.25 * 2.0 * math.exp(-1.0), rel=1e-14)
+    near = eq.Alpha(onset=1.0, alpha=0.5, beta=0.5 + 1e-7)
+    assert near.evaluate(3.0) == pytest.approx(same.evaluate(3.0), rel=1e-6)
+    # PulseTrain: off at the onset itself (t > onset), on for [onset, onset + tau) after it
+    p = eq.PulseTrain(T=10.0, tau=10.0, amp=1.0, onset=0.0)  # tau = T: constant after onset
+    np.testing.assert_array_equal(
+        p.evaluate([-1.0, 0.0, 0.1, 9.99, 10.0, 55.0]), [0, 0, 1, 1, 1, 1]
+    )
+    assert eq.PulseTrain(tau=0.0).evaluate(np.linspace(0, 200, 1001)).max() == 0.0
+    np.testing.assert_array_equal(eq.Discrete().evaluate([3.0, -1.5]), [3.0, -1.5])
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "match"),
+    [
+        (eq.Gaussian, {"sigma": 0.0}, "sigma"),
+        (eq.DoubleGaussian, {"sigma_2": -1.0}, "sigma_2"),
+        (eq.Sigmoid, {"sigma": 0.0}, "sigma"),
+        (eq.GeneralizedSigmoid, {"sigma": -0.3}, "sigma"),
+        (eq.Alpha, {"alpha": 0.0}, "alpha"),
+        (eq.PulseTrain, {"T": 0.0}, "T"),
+        (eq.PulseTrain, {"tau": 50.0}, "tau = 50.0 ms exceeds the period T = 42.0 ms"),
+        (eq.PulseTrain, {"tau": -1.0}, "tau"),
+        (eq.Linear, {"c": 1.0}, "c"),
+    ],
+)
+def test_stimulus_equation_validation(cls, kwargs, match):
+    with pytest.raises(ValidationError, match=match):
+        cls(**kwargs)
+
+
+def test_stimulus_equations_declare_units_and_docs():
+    for name in DEFAULTS:
+        cls = eq.get(name)
+        assert cls.__doc__ and "math" in cls.__doc__
+        for field, info in cls.model_fields.items():
+            assert info.description, f"{name}.{field} has no doc"
+    assert eq.PulseTrain.model_fields["T"].json_schema_extra["unit"] == "ms"
+    assert eq.Sinusoid.model_fields["frequency"].json_schema_extra["unit"] == "1/ms"
+    assert eq.Gaussian.model_fields["sigma"].json_schema_extra["unit"] == "ms|mm"
+
+
+def test_temporal_equation_field_round_trips():
+    from vbrain.simulator.stimuli import StimulusRegion
+
+    stim = StimulusRegion(temporal={"type": "Alpha", "onset": 3.0}, weight=[1.0])
+    assert stim.temporal == eq.Alpha(onset=3.0)
+    again = StimulusRegion(**json.loads(json.dumps(stim.to_dict())))
+    assert again == stim and isinstance(again.temporal, eq.Alpha)
+    with pytest.raises(ValidationError, match="not a TemporalEquation"):
+        StimulusRegion(temporal="Discrete", weight=[1.0])
+    schema = StimulusRegion.json_schema()
+    assert "PulseTrain" in json.dumps(schema) and "Gamma" not in json.dumps(schema)

@@ -11,7 +11,8 @@ here without touching this file.  For each component:
 - the compiled (numba) backend agrees with the numpy reference to 1e-12 relative (the two are
   built to give the same numbers: same operation order, same noise draw order) and is
   deterministic for a given seed;
-- the results survive an HDF5 round trip and convert to ``xarray``.
+- the results survive an HDF5 round trip and convert to ``xarray``;
+- the same holds with a stimulus, separable (region) or given as a full array.
 
 Each configuration is compiled once (numba, ~2 s).  The base configuration
 (Generic2dOscillator, Linear, Heun) records with one instance of *every* registered monitor,
@@ -34,6 +35,7 @@ from vbrain.simulator import coupling as coupling_mod
 from vbrain.simulator import integrators as integrators_mod
 from vbrain.simulator import monitors as monitors_mod
 from vbrain.simulator import noise as noise_mod
+from vbrain.simulator import stimuli as stimuli_mod
 
 
 def _library(names: list[str], get) -> list[str]:
@@ -129,14 +131,36 @@ class Case:
     numpy: vb.SimulationResult
 
 
+def _stimulus(kind: str | None, dt: float) -> stimuli_mod.StimulusRegion | None:
+    """A stimulus on some nodes: separable (``"region"``) or a full array (``"array"``)."""
+    if kind is None:
+        return None
+    weight = np.random.default_rng(11).uniform(-1.0, 1.0, N_NODE)
+    weight[::3] = 0.0
+    region = stimuli_mod.StimulusRegion(
+        temporal=vb.datatypes.equations.Sinusoid(amp=2.0, frequency=0.3 / (N_STEPS * dt)),
+        weight=weight,
+    )
+    if kind == "region":
+        return region
+    values = region.evaluate(stimuli_mod.step_times(0, N_STEPS, dt))
+    return stimuli_mod.StimulusArray(values=values, dt=dt)
+
+
 @functools.cache
-def run_case(model: str, coupling: str, integrator: str, stochastic: bool = False) -> Case:
+def run_case(
+    model: str,
+    coupling: str,
+    integrator: str,
+    stochastic: bool = False,
+    stimulus: str | None = None,
+) -> Case:
     """Run a configuration on both backends (numba twice, for determinism); cached.
 
     Every case records :data:`LIGHT_MONITORS`; the base case records every monitor.
     """
     dt = MODEL_DT.get(model, DT)
-    base = (model, coupling, integrator, stochastic) == BASE_CASE
+    base = (model, coupling, integrator, stochastic) == BASE_CASE and stimulus is None
 
     def build(backend: str) -> vb.Simulator:
         noise = noise_mod.Additive() if stochastic else None
@@ -148,6 +172,7 @@ def run_case(model: str, coupling: str, integrator: str, stochastic: bool = Fals
             monitors=_monitors(dt, MONITORS if base else LIGHT_MONITORS),
             seed=7,
             backend=backend,
+            stimulus=_stimulus(stimulus, dt),
         )
 
     # saturating sigmoids (JansenRit, SigmoidalJansenRit) overflow exp() to inf on purpose;
@@ -314,6 +339,19 @@ def test_monitor(name, tmp_path):
     if spatial is not None:
         expected = np.einsum("sn,tvnm->tvsm", spatial, expected)
     _assert_close(res.data, expected)
+
+
+@pytest.mark.parametrize("kind", ["region", "array"])
+def test_stimulus(kind, tmp_path):
+    """A stimulus on the stochastic base configuration: both backends agree, and it acts."""
+    case = run_case(BASE_MODEL, BASE_COUPLING, BASE_INTEGRATOR, True, kind)
+    _check_case(case, tmp_path)
+    assert case.sim.plan.stimulus.separable == (kind == "region")
+    plain = run_case(BASE_MODEL, BASE_COUPLING, BASE_INTEGRATOR, True)
+    assert not np.allclose(case.numba["Raw"].data, plain.numba["Raw"].data)
+    if kind == "array":  # the same input as the separable form: the same numbers
+        region = run_case(BASE_MODEL, BASE_COUPLING, BASE_INTEGRATOR, True, "region")
+        np.testing.assert_array_equal(case.numba["Raw"].data, region.numba["Raw"].data)
 
 
 def test_run_to_hdf5_matches_run(tmp_path):

@@ -15,8 +15,13 @@ Each family states the unit of the variable it is evaluated on in
   :class:`DoubleExponential`, :class:`FirstOrderVolterra`, :class:`MixtureOfGammas`) take the
   time since the neural event **in seconds** (as in the reference system, whose BOLD monitor
   evaluates them on seconds although simulation time is in ms);
-- temporal (stimulus) equations take simulation time in **ms**, spatial ones a distance in
-  **mm**.
+- temporal (stimulus) equations (:class:`TemporalEquation`: :class:`Linear`,
+  :class:`Gaussian`, :class:`DoubleGaussian`, :class:`Sigmoid`, :class:`GeneralizedSigmoid`,
+  :class:`Sinusoid`, :class:`Cosine`, :class:`Alpha`, :class:`PulseTrain`) take simulation
+  time in **ms**;
+- spatial equations (:class:`SpatialEquation`: :class:`Gaussian`, :class:`DoubleGaussian`,
+  :class:`Sigmoid`, :class:`Discrete`) take a distance in **mm**.  The three shapes that
+  belong to both families (as in the reference system) state ``variable_unit = "ms|mm"``.
 
 Equations are parameters of other objects (monitors, stimuli, local connectivity), not stored
 datasets, so they are :class:`~vbrain.config.traits.Declared` objects rather than datatypes.
@@ -36,18 +41,34 @@ from vbrain.config.registry import Registry
 from vbrain.config.traits import Attr, Declared, ValidationError
 
 __all__ = [
+    "Alpha",
+    "Cosine",
+    "Discrete",
     "DoubleExponential",
+    "DoubleGaussian",
     "Equation",
     "FirstOrderVolterra",
     "Gamma",
+    "Gaussian",
+    "GeneralizedSigmoid",
     "HRFKernelEquation",
+    "Linear",
     "MixtureOfGammas",
+    "PulseTrain",
+    "Sigmoid",
+    "Sinusoid",
+    "SpatialEquation",
+    "TemporalEquation",
     "equation_field",
     "get",
     "list_equations",
 ]
 
-_REGISTRY: Registry[Equation] = Registry("equation")
+_REGISTRY: Registry[Equation] = Registry(
+    "equation",
+    # the reference system's class and user-interface names
+    aliases={"discreteequation": "Discrete", "mexicanhat": "DoubleGaussian"},
+)
 
 
 class Equation(Declared):
@@ -348,6 +369,249 @@ class MixtureOfGammas(HRFKernelEquation):
         first = np.exp(special.xlogy(self.a_1 - 1.0, lt) - lt - special.gammaln(self.a_1))
         second = np.exp(special.xlogy(self.a_2 - 1.0, lt) - lt - special.gammaln(self.a_2))
         return first - self.c * second
+
+
+# --------------------------------------------------------------------------------------------
+# temporal (stimulus) and spatial (local connectivity, surface stimulus) equations
+
+_PI_OVER_SQRT3 = 1.8137993642342178
+"""pi / sqrt(3): scales the sigmoids' slope so that ``sigma`` is the standard deviation of the
+logistic distribution whose cumulative distribution they are (the reference's constant)."""
+
+
+class TemporalEquation(Equation):
+    r"""Base class of temporal equations :math:`f(t)`: the time course of a stimulus.
+
+    The variable is the simulation time in **ms** (parameters with a time unit are in ms,
+    frequencies in 1/ms = kHz).  Stimuli evaluate them at the start of every integration step,
+    :math:`t = (n - 1)\,\Delta t` for step :math:`n` (see :mod:`vbrain.simulator.stimuli`).
+    """
+
+    abstract: ClassVar[bool] = True
+    variable_unit: ClassVar[str] = "ms"
+
+
+class SpatialEquation(Equation):
+    r"""Base class of spatial equations :math:`f(d)`: a profile over a distance in **mm**.
+
+    Used for the kernels of local connectivity and for the spatial patterns of surface stimuli
+    (evaluated on geodesic distances from focal points).
+    """
+
+    abstract: ClassVar[bool] = True
+    variable_unit: ClassVar[str] = "mm"
+
+
+_BOTH = "ms|mm"
+"""Unit of the variable (and of parameters on its axis) of the equations that belong to both
+families: ms as a temporal equation, mm as a spatial one."""
+
+
+def _positive(default: float, unit: str | None, label: str, doc: str) -> Any:
+    return Attr(default, unit=unit, label=label, doc=doc, valid=(0.0, None), exclusive=True)
+
+
+class Linear(TemporalEquation):
+    r"""A straight line: :math:`f(t) = a\,t + b` (a ramp input)."""
+
+    a: float = Attr(1.0, unit="1/ms", label="a", doc="Slope (stimulus units per ms).")
+    b: float = Attr(0.0, label="b", doc="Value at t = 0.")
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        return self.a * var + self.b
+
+
+class Gaussian(TemporalEquation, SpatialEquation):
+    r"""A Gaussian bump:
+
+    .. math::
+
+        f(x) = A \exp\!\left(-\frac{(x - \mu)^2}{2\sigma^2}\right) + c
+
+    with amplitude :math:`A` (``amp``), centre :math:`\mu` (``midpoint``), width
+    :math:`\sigma` (``sigma``) and ``offset`` :math:`c`.  Temporal (x = t in ms) or spatial
+    (x = distance in mm).
+    """
+
+    variable_unit: ClassVar[str] = _BOTH
+
+    amp: float = Attr(1.0, label="amp", doc="Amplitude of the bump.")
+    sigma: float = _positive(1.0, _BOTH, "sigma", "Width (standard deviation) of the bump.")
+    midpoint: float = Attr(0.0, unit=_BOTH, label="midpoint", doc="Centre of the bump.")
+    offset: float = Attr(0.0, label="offset", doc="Constant added everywhere.")
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        return self.amp * np.exp(-((var - self.midpoint) ** 2) / (2.0 * self.sigma**2)) + (
+            self.offset
+        )
+
+
+class DoubleGaussian(TemporalEquation, SpatialEquation):
+    r"""A Mexican hat: the difference of two Gaussians,
+
+    .. math::
+
+        f(x) = A_1 \exp\!\left(-\frac{(x - \mu_1)^2}{2\sigma_1^2}\right)
+             - A_2 \exp\!\left(-\frac{(x - \mu_2)^2}{2\sigma_2^2}\right)
+
+    With the defaults (:math:`A_1 = 0.5, \sigma_1 = 20, A_2 = 1, \sigma_2 = 10`) the narrow
+    Gaussian is subtracted from the wide one: inhibition near the centre, excitation further
+    out.  Temporal (x = t in ms) or spatial (x = distance in mm); also known as
+    ``MexicanHat``.
+    """
+
+    variable_unit: ClassVar[str] = _BOTH
+
+    amp_1: float = Attr(0.5, label="amp_1", doc="Amplitude of the first Gaussian.")
+    sigma_1: float = _positive(20.0, _BOTH, "sigma_1", "Width of the first Gaussian.")
+    midpoint_1: float = Attr(0.0, unit=_BOTH, label="midpoint_1", doc="Centre of the first.")
+    amp_2: float = Attr(1.0, label="amp_2", doc="Amplitude of the second (subtracted) Gaussian.")
+    sigma_2: float = _positive(10.0, _BOTH, "sigma_2", "Width of the second Gaussian.")
+    midpoint_2: float = Attr(0.0, unit=_BOTH, label="midpoint_2", doc="Centre of the second.")
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        first = self.amp_1 * np.exp(-((var - self.midpoint_1) ** 2) / (2.0 * self.sigma_1**2))
+        second = self.amp_2 * np.exp(-((var - self.midpoint_2) ** 2) / (2.0 * self.sigma_2**2))
+        return first - second
+
+
+class Sigmoid(TemporalEquation, SpatialEquation):
+    r"""A decreasing sigmoid (a soft disc of the given radius):
+
+    .. math::
+
+        f(x) = \frac{A}{1 + \exp\!\left(-\frac{\pi}{\sqrt 3}\,\frac{r - x}{\sigma}\right)} + c
+
+    :math:`f(r) = A/2 + c`; :math:`\sigma` sets the width of the edge.  Temporal (x = t in ms:
+    on until about :math:`t = r`) or spatial (x = distance in mm).
+    """
+
+    variable_unit: ClassVar[str] = _BOTH
+
+    amp: float = Attr(1.0, label="amp", doc="Amplitude (value far inside the radius).")
+    radius: float = Attr(5.0, unit=_BOTH, label="radius", doc="Where f is half the amplitude.")
+    sigma: float = _positive(1.0, _BOTH, "sigma", "Width of the edge.")
+    offset: float = Attr(0.0, label="offset", doc="Constant added everywhere.")
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):  # exp -> inf far outside gives the exact limit 0
+            edge = np.exp(-_PI_OVER_SQRT3 * (self.radius - var) / self.sigma)
+        return self.amp / (1.0 + edge) + self.offset
+
+
+class GeneralizedSigmoid(TemporalEquation):
+    r"""An increasing sigmoid from ``low`` to ``high`` (a smooth switch-on):
+
+    .. math::
+
+        f(t) = l + \frac{h - l}{1 + \exp\!\left(-\frac{\pi}{\sqrt 3}\,
+               \frac{t - t_m}{\sigma}\right)}
+    """
+
+    low: float = Attr(0.0, label="low", doc="Value long before the midpoint.")
+    high: float = Attr(1.0, label="high", doc="Value long after the midpoint.")
+    midpoint: float = Attr(1.0, unit="ms", label="midpoint", doc="Time of the half-way value.")
+    sigma: float = _positive(0.3, "ms", "sigma", "Duration of the rise.")
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            edge = np.exp(-_PI_OVER_SQRT3 * (var - self.midpoint) / self.sigma)
+        return self.low + (self.high - self.low) / (1.0 + edge)
+
+
+class Sinusoid(TemporalEquation):
+    r"""A sine wave: :math:`f(t) = A \sin(2\pi \nu t)` (:math:`\nu` in 1/ms = kHz)."""
+
+    amp: float = Attr(1.0, label="amp", doc="Amplitude.")
+    frequency: float = Attr(
+        0.01, unit="1/ms", label="frequency", doc="Frequency in kHz (0.01 = 10 Hz)."
+    )
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        return self.amp * np.sin(2.0 * np.pi * self.frequency * var)
+
+
+class Cosine(TemporalEquation):
+    r"""A cosine wave: :math:`f(t) = A \cos(2\pi \nu t)` (:math:`\nu` in 1/ms = kHz)."""
+
+    amp: float = Attr(1.0, label="amp", doc="Amplitude.")
+    frequency: float = Attr(
+        0.01, unit="1/ms", label="frequency", doc="Frequency in kHz (0.01 = 10 Hz)."
+    )
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        return self.amp * np.cos(2.0 * np.pi * self.frequency * var)
+
+
+class Alpha(TemporalEquation):
+    r"""A bi-exponential (alpha) pulse starting at ``onset``:
+
+    .. math::
+
+        f(t) = \frac{\alpha\beta}{\beta - \alpha}
+               \left(e^{-\alpha (t - t_0)} - e^{-\beta (t - t_0)}\right)
+        \quad (t > t_0), \qquad f(t) = 0 \quad (t \le t_0)
+
+    Its integral over :math:`t > t_0` is 1.  For :math:`\alpha = \beta` the formula's limit
+    :math:`\alpha^2 (t - t_0)\, e^{-\alpha (t - t_0)}` is used (the reference divides by
+    zero there).
+    """
+
+    onset: float = Attr(0.5, unit="ms", label="onset", doc="Start of the pulse.")
+    alpha: float = _positive(13.0, "1/ms", "alpha", "First rate constant.")
+    beta: float = _positive(42.0, "1/ms", "beta", "Second rate constant.")
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        s = var - self.onset
+        out = np.zeros(var.shape)
+        on = s > 0  # evaluated only after the onset: no overflow of exp before it
+        so = s[on]
+        a, b = self.alpha, self.beta
+        if a == b:
+            out[on] = a * a * so * np.exp(-a * so)
+        else:
+            out[on] = (a * b) / (b - a) * (np.exp(-a * so) - np.exp(-b * so))
+        return out
+
+
+class PulseTrain(TemporalEquation):
+    r"""Rectangular pulses of width :math:`\tau` repeated every :math:`T`, from ``onset`` on:
+
+    .. math::
+
+        f(t) = A \quad \text{if } t > t_0 \text{ and } ((t - t_0) \bmod T) < \tau,
+        \qquad 0 \text{ otherwise.}
+    """
+
+    T: float = _positive(42.0, "ms", "T", "Pulse repetition period.")
+    tau: float = Attr(
+        13.0, unit="ms", label="tau", valid=(0.0, None), doc="Pulse width (0 <= tau <= T)."
+    )
+    amp: float = Attr(1.0, label="amp", doc="Pulse amplitude.")
+    onset: float = Attr(30.0, unit="ms", label="onset", doc="Start of the first pulse.")
+
+    @pydantic.model_validator(mode="after")
+    def _check_width(self) -> PulseTrain:
+        if self.tau > self.T:
+            raise ValueError(
+                f"PulseTrain pulse width tau = {self.tau} ms exceeds the period T = {self.T} ms; "
+                "use tau <= T (tau = T gives a constant input after the onset)"
+            )
+        return self
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        s = var - self.onset
+        return np.where((s > 0) & (np.mod(s, self.T) < self.tau), self.amp, 0.0)
+
+
+class Discrete(SpatialEquation):
+    r"""The identity, :math:`f(x) = x`: values given point by point (e.g. one per region).
+
+    The reference system's ``DiscreteEquation``, the spatial pattern of region stimuli.
+    """
+
+    def _formula(self, var: np.ndarray) -> np.ndarray:
+        return var.copy()
 
 
 # --------------------------------------------------------------------------------------------

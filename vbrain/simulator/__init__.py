@@ -1,6 +1,7 @@
-"""Region-level simulator: models, couplings, integrators, noise, monitors and backends."""
+"""Region-level simulator: models, couplings, integrators, noise, monitors, stimuli and
+backends."""
 
-from vbrain.simulator import coupling, integrators, models, monitors, noise, phase_plane
+from vbrain.simulator import coupling, integrators, models, monitors, noise, phase_plane, stimuli
 from vbrain.simulator.results import MonitorResult, SimulationResult
 from vbrain.simulator.simulator import Simulator, simulate
 
@@ -15,4 +16,5 @@ __all__ = [
     "noise",
     "phase_plane",
     "simulate",
+    "stimuli",
 ]

@@ -12,6 +12,10 @@ A configuration names every piece of a simulation; every section is optional::
     seed: 42
     backend: numba              # or numpy
     initial_history: null       # or a path to a .npy file
+    stimulus:                   # optional: a region stimulus (see below)
+      temporal: {type: PulseTrain, T: 100.0, tau: 5.0, amp: 1.0, onset: 20.0}
+      weight: {rA1: 1.0, rV1: 0.5}     # {region label: weight}, or a list, one per region
+      variables: null                  # driven state variables; null: the model's default
 
 Type names are looked up in the registries of models, couplings, integrators (reference names
 such as ``HeunStochastic`` are accepted), noises and monitors, case-insensitively.  A section
@@ -36,7 +40,16 @@ section                         default
                                 default to ``period = 1.0`` ms
 ``duration`` / ``seed``         ``1000.0`` ms / ``42``
 ``backend``                     ``"numba"``
+``stimulus``                    none; ``temporal`` defaults to ``PulseTrain()``
 ==============================  ==========================================================
+
+The ``stimulus`` section describes a :class:`~vbrain.simulator.stimuli.StimulusRegion`: a
+temporal equation (``temporal``, also accepted as ``equation``: a name or a mapping with
+``type`` and parameters, time in ms) times a weight per region (``weight``, also accepted as
+``weights``: a list with one number per region, or a mapping ``{region label: weight}`` with
+0 for the regions not named), driving ``variables`` (default: the model's stimulus
+variables).  Labels and the list length are checked against the connectivity when the
+simulation is built.
 
 Relative paths (``connectivity``, ``initial_history``) in a configuration *file* are taken
 relative to the file's directory when such a file exists there.
@@ -65,14 +78,22 @@ import numpy as np
 import pydantic
 
 from vbrain.config.traits import Attr, Declared, ValidationError
+from vbrain.datatypes.equations import PulseTrain, TemporalEquation, equation_field
 from vbrain.simulator import coupling as coupling_mod
 from vbrain.simulator import integrators as integrators_mod
 from vbrain.simulator import monitors as monitors_mod
 from vbrain.simulator import noise as noise_mod
 from vbrain.simulator.models import base as models_base
 from vbrain.simulator.models.base import Model
+from vbrain.simulator.stimuli import StimulusRegion, weights_from_labels
 
-__all__ = ["ConfigError", "SimulationConfig", "load_config", "read_config_file"]
+__all__ = [
+    "ConfigError",
+    "SimulationConfig",
+    "StimulusSection",
+    "load_config",
+    "read_config_file",
+]
 
 DEFAULT_CONNECTIVITY = 76
 DEFAULT_MODEL = "Generic2dOscillator"
@@ -237,6 +258,107 @@ def _resolve_monitors(value: Any) -> list[monitors_mod.Monitor]:
     if not value:
         raise ConfigError("monitors: give at least one monitor, e.g. [{type: Raw}]")
     return [_resolve_monitor(f"monitors[{i}]", m) for i, m in enumerate(value)]
+
+
+class StimulusSection(Declared):
+    """The ``stimulus`` section: a region stimulus whose weights may name regions.
+
+    Kept as written (labels are resolved against the connectivity by :meth:`build`, when the
+    simulation is built), so that a configuration round-trips through ``to_dict``.
+    """
+
+    kind = "stimulus_config"
+
+    temporal: equation_field(TemporalEquation) = Attr(  # type: ignore[valid-type]
+        default_factory=PulseTrain, doc="Time course of the stimulus (time in ms)."
+    )
+    weight: list[float] | dict[str, float] = Attr(
+        doc="One weight per region, or {region label: weight} (other regions 0)."
+    )
+    variables: tuple[str, ...] | None = Attr(
+        None, doc="Driven state variables; None uses the model's stimulus_variables."
+    )
+
+    @pydantic.field_validator("weight", mode="before")
+    @classmethod
+    def _check_weight(cls, value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        if isinstance(value, Mapping):
+            bad = [k for k in value if not isinstance(k, str)]
+            if bad:
+                raise ValueError(f"weight labels must be region labels (strings), got {bad[0]!r}")
+            items = list(value.values())
+        elif isinstance(value, list | tuple):
+            items = list(value)
+            value = list(value)
+        else:
+            raise ValueError(
+                "weight must be a list (one number per region) or a mapping "
+                f"{{region label: weight}}, got {type(value).__name__} {value!r}"
+            )
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, int | float):
+                raise ValueError(f"weight values must be numbers, got {item!r}")
+            if not math.isfinite(item):
+                raise ValueError(f"weight values must be finite, got {item!r}")
+        return value
+
+    @pydantic.field_validator("variables", mode="before")
+    @classmethod
+    def _check_variables(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    def build(self, connectivity: Any) -> StimulusRegion:
+        """The :class:`~vbrain.simulator.stimuli.StimulusRegion` for ``connectivity``."""
+        if isinstance(self.weight, dict):
+            weight = weights_from_labels(connectivity, self.weight)
+        else:
+            weight = np.asarray(self.weight, dtype=float)
+            if weight.size != connectivity.n_region:
+                raise ValidationError(
+                    f"weight has {weight.size} values but the connectivity has "
+                    f"{connectivity.n_region} regions; give one per region or a mapping "
+                    "{region label: weight}"
+                )
+        return StimulusRegion(
+            temporal=self.temporal.model_copy(deep=True), weight=weight, variables=self.variables
+        )
+
+
+_STIMULUS_ALIASES = {"equation": "temporal", "weights": "weight"}
+
+
+def _resolve_stimulus(value: Any) -> StimulusSection | None:
+    section = "stimulus"
+    if value is None or isinstance(value, StimulusSection):
+        return value
+    if isinstance(value, StimulusRegion):
+        return StimulusSection(
+            temporal=value.temporal, weight=value.weight.tolist(), variables=value.variables
+        )
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            f"{section}: expected a mapping {{temporal: ..., weight: ...}}, got "
+            f"{type(value).__name__} {value!r}"
+        )
+    params: dict[str, Any] = {}
+    for key, item in value.items():
+        key = _STIMULUS_ALIASES.get(key, key)
+        if key in params:
+            raise ConfigError(f"{section}: {key!r} is given twice (once under an alias)")
+        params[key] = item
+    kind = params.pop("type", "StimulusRegion")
+    if not isinstance(kind, str) or kind.lower() not in ("stimulusregion", "region"):
+        raise ConfigError(
+            f"{section}.type = {kind!r}: configuration files describe region stimuli only "
+            "(type: StimulusRegion); build arrays or functions in Python"
+        )
+    if "weight" not in params:
+        raise ConfigError(
+            f"{section}: give weight, a list (one per region) or {{region label: weight}}"
+        )
+    return _construct(section, StimulusSection, params)
 
 
 # --------------------------------------------------------------------------------------
@@ -419,6 +541,9 @@ class SimulationConfig(Declared):
     initial_history: Annotated[str | None, _as_validator(_check_history)] = Attr(
         None, doc="Path to a .npy initial state or history; None draws a random one."
     )
+    stimulus: Annotated[StimulusSection | None, _as_validator(_resolve_stimulus)] = Attr(
+        None, doc="A region stimulus (temporal equation x weight per region); None: no input."
+    )
 
     def __init__(self, /, **data: Any) -> None:
         try:
@@ -444,6 +569,14 @@ class SimulationConfig(Declared):
                 f"coupling: {type(cpl).__name__} cannot couple {name}: {exc}"
             ) from None
         n_term = cpl.n_terms(n_cvar) if n_cvar else 0
+        if self.stimulus is not None and self.stimulus.variables is not None:
+            names = model.state_names()
+            for var in self.stimulus.variables:
+                if var not in names:
+                    raise ValueError(
+                        f"stimulus.variables: {var!r} is not a state variable of {name} "
+                        f"{list(names)}{_close(var, list(names))}"
+                    )
         for i, mon in enumerate(self.monitors):
             section = f"monitors[{i}]"
             try:
@@ -494,6 +627,7 @@ class SimulationConfig(Declared):
             "seed": self.seed,
             "backend": self.backend,
             "initial_history": self.initial_history,
+            "stimulus": None if self.stimulus is None else self.stimulus.to_dict(),
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -557,8 +691,17 @@ class SimulationConfig(Declared):
         ``chunk_steps``); the simulator gets copies of the configured objects."""
         from vbrain.simulator.simulator import Simulator
 
+        connectivity = self.load_connectivity()
+        stimulus = None
+        if self.stimulus is not None:
+            try:
+                stimulus = self.stimulus.build(connectivity)
+            except ConfigError:
+                raise
+            except ValidationError as exc:
+                raise ConfigError(f"stimulus: {exc}") from None
         return Simulator(
-            self.load_connectivity(),
+            connectivity,
             model=self.model.model_copy(deep=True),
             coupling=self.coupling.model_copy(deep=True),
             integrator=self.integrator.model_copy(deep=True),
@@ -566,6 +709,7 @@ class SimulationConfig(Declared):
             initial_history=self.load_initial_history(),
             seed=self.seed,
             backend=self.backend,
+            stimulus=stimulus,
             **kwargs,
         )
 

@@ -10,6 +10,10 @@ Step 0 is the initial state at ``t = 0``; step ``n`` is ``t = n * dt``.  The sta
 evaluated once per step (the reference system's semantics; see ``Heun.recompute_coupling``).
 The history needs ``horizon = max(d) + 1`` past states; an initial history
 ``(n_time, n_var, n_node[, n_mode])`` has its most recent state (``t = 0``) last.
+
+A stimulus (:mod:`vbrain.simulator.stimuli`) adds its value at the start of step ``n``,
+``I((n - 1) dt)``, to the derivatives of the stimulus variables in every stage of step ``n``;
+its time continues across continuations of a run.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from vbrain.simulator import integrators as integrators_mod
 from vbrain.simulator import monitors as monitors_mod
 from vbrain.simulator.models.base import Model
 from vbrain.simulator.results import MonitorResult, SimulationResult
+from vbrain.simulator.stimuli import Stimulus, StimulusPlan, as_stimulus
 
 __all__ = ["Simulator", "simulate"]
 
@@ -84,6 +89,7 @@ class Plan:
     noise_gb: np.ndarray | None
     ntau: float
     monitors: list[MonitorPlan]
+    stimulus: StimulusPlan | None = None
 
 
 class Simulator:
@@ -110,6 +116,13 @@ class Simulator:
         ``"tvb"`` emulates the reference system's single-precision history and coupling sums
         (float32 ring buffer, float32 products summed in numpy's pairwise order) to reproduce
         its numbers; None (default) keeps everything in float64.
+    stimulus
+        An external input (:mod:`vbrain.simulator.stimuli`): a
+        :class:`~vbrain.simulator.stimuli.StimulusRegion`,
+        :class:`~vbrain.simulator.stimuli.StimulusArray`,
+        :class:`~vbrain.simulator.stimuli.StimulusFunction` or a callable ``f(t_ms)``.  Step
+        ``n`` adds ``I((n - 1) dt)`` (the value at the step's start) to the derivatives of the
+        stimulus variables in every integrator stage; its time runs on across continuations.
     """
 
     def __init__(
@@ -125,6 +138,7 @@ class Simulator:
         backend: str = "numba",
         chunk_steps: int | None = None,
         compat: str | None = None,
+        stimulus: Stimulus | Any | None = None,
     ) -> None:
         from vbrain.simulator.models.generic_2d_oscillator import Generic2dOscillator
 
@@ -162,6 +176,7 @@ class Simulator:
         if compat not in (None, "tvb"):
             raise ValidationError(f"compat {compat!r} is unknown; use None or 'tvb'")
         self.compat = compat
+        self.stimulus = as_stimulus(stimulus)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.plan = self._make_plan()
@@ -279,6 +294,7 @@ class Simulator:
             noise_gb=gb,
             ntau=ntau,
             monitors=plans,
+            stimulus=None if self.stimulus is None else self.stimulus.bind(model, conn, dt),
         )
 
     def _initial_history(self, given: np.ndarray | None) -> np.ndarray:
@@ -343,6 +359,8 @@ class Simulator:
         per_step = 0.0
         for mp in self.plan.monitors:
             per_step += len(mp.indices) * self.plan.n_node * self.plan.n_mode * 8 / mp.istep
+        if self.plan.stimulus is not None:  # the chunk's stimulus values
+            per_step += self.plan.stimulus.bytes_per_step()
         return int(max(1000, min(1_000_000, 8e6 / max(per_step, 1.0))))
 
     def iter_chunks(
@@ -356,6 +374,9 @@ class Simulator:
             n_steps = self.n_steps_for(duration)
         elif n_steps < 0:
             raise ValidationError(f"n_steps = {n_steps} must be >= 0")
+        stimulus = self.plan.stimulus
+        if stimulus is not None:  # fail before running, not half-way through
+            stimulus.check_steps(self.step + n_steps)
         bar = None
         if progress:
             from tqdm.auto import tqdm
@@ -366,7 +387,10 @@ class Simulator:
         try:
             while remaining > 0:
                 n = min(chunk, remaining)
-                raw = self._backend.advance(self.step, n)
+                if stimulus is None:
+                    raw = self._backend.advance(self.step, n)
+                else:
+                    raw = self._backend.advance(self.step, n, stimulus.chunk(self.step, n))
                 out = []
                 for mp, (steps, data) in zip(self.plan.monitors, raw, strict=True):
                     if mp.spatial is not None:
@@ -470,6 +494,7 @@ def simulate(
     backend: str = "numba",
     progress: bool = False,
     compat: str | None = None,
+    stimulus: Stimulus | Any | None = None,
 ) -> SimulationResult:
     """Configure and run a simulation in one call; see :class:`Simulator` for the options.
 
@@ -486,5 +511,6 @@ def simulate(
         seed=seed,
         backend=backend,
         compat=compat,
+        stimulus=stimulus,
     )
     return sim.run(duration, progress=progress)

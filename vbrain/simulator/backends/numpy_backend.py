@@ -115,17 +115,35 @@ class NumpyBackend:
 
     # -- stepping -----------------------------------------------------------------------------
 
-    def advance(self, step0: int, n_steps: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    def advance(
+        self, step0: int, n_steps: int, stimulus: tuple[np.ndarray, ...] | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Steps ``step0 + 1 .. step0 + n_steps``; ``stimulus`` is the chunk's
+        :meth:`~vbrain.simulator.stimuli.StimulusPlan.chunk` (None without a stimulus)."""
         p = self.plan
         model = p.model
         params = p.model_params
         recompute = bool(getattr(p.integrator, "recompute_coupling", False))
         outputs: list[tuple[list[int], list[np.ndarray]]] = [([], []) for _ in p.monitors]
+        inputs = None
+        if stimulus is not None:
+            assert p.stimulus is not None
+            if len(stimulus) == 2:  # separable: temporal[t] * weights[q, i], as the kernel
+                inputs = stimulus[0][:, None, None] * stimulus[1][None, :, :]
+            else:
+                inputs = stimulus[0]
+        stvar = p.stimulus.stvar if p.stimulus is not None else None
+        current: list[np.ndarray] = []  # this step's input (n_sv, n_node), held over its stages
 
         def f(x: np.ndarray, c: np.ndarray) -> np.ndarray:
-            return model.derivative(x, c, 0.0, params)
+            d = model.derivative(x, c, 0.0, params)
+            if current:
+                d[stvar] = d[stvar] + current[0][:, :, None]
+            return d
 
         for s in range(step0 + 1, step0 + n_steps + 1):
+            if inputs is not None:
+                current[:] = [inputs[s - step0 - 1]]
             c = self._coupling(s)
             xi = self._noise(self.state)
             self.state = p.integrator.step(
