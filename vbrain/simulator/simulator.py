@@ -90,6 +90,9 @@ class Plan:
     ntau: float
     monitors: list[MonitorPlan]
     stimulus: StimulusPlan | None = None
+    active_terms: tuple[int, ...] = ()
+    """Coupling terms that must be computed: those the model's dfun takes, or all of them
+    when a monitor records the coupling.  The others are neither gathered nor stored."""
 
 
 class Simulator:
@@ -193,12 +196,7 @@ class Simulator:
         n_cvar = len(model.coupling_variables)
         cpl.check_model(n_cvar, type(model).__name__)
         n_term = cpl.n_terms(n_cvar)
-        params = set(model.parameter_names())
-        used_terms = [
-            int(a[2:])
-            for a in model.dfun_arguments()
-            if a.startswith("c_") and a[2:].isdigit() and a not in params
-        ]
+        used_terms = model.coupling_terms_used()
         if used_terms and max(used_terms) >= n_term:
             raise ValidationError(
                 f"{type(model).__name__} uses coupling term c_{max(used_terms)} but "
@@ -294,6 +292,9 @@ class Simulator:
             noise_gb=gb,
             ntau=ntau,
             monitors=plans,
+            active_terms=(
+                tuple(range(n_term)) if any(mp.source == "coupling" for mp in plans) else used_terms
+            ),
             stimulus=None if self.stimulus is None else self.stimulus.bind(model, conn, dt),
         )
 

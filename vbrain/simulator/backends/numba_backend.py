@@ -207,6 +207,8 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
     model, cpl, integ = plan.model, plan.coupling, plan.integrator
     mcls, ccls = type(model), type(cpl)
     nv, nt = plan.n_var, plan.n_term
+    # terms nobody reads are neither gathered nor stored (their buffers stay zero)
+    active = list(plan.active_terms)
     snames = mcls.state_names()
     layout = mcls.parameter_layout()
     cpnames = ccls.parameter_names()
@@ -377,12 +379,13 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
             c("qq = np.uint64(q - H)")
             for j in range(len(mons)):
                 c(f"emit_{j} = (s % istep_{j}) == 0")
-            c("# coupling of every node")
-            _node_loop(c, nm)
-            with c.indent(), c.indent():
-                _gen_coupling(c, nt, "c", ccall, f32)
-                for k in range(nt):
-                    c(f"cbuf[{k}, i, m] = c{k}")
+            if active:
+                c("# coupling of every node")
+                _node_loop(c, nm)
+                with c.indent(), c.indent():
+                    _gen_coupling(c, active, "c", ccall, f32)
+                    for k in active:
+                        c(f"cbuf[{k}, i, m] = c{k}")
             if stochastic:
                 c("# noise increments, drawn node by node, mode by mode, variable by variable")
                 _node_loop(c, nm)
@@ -418,17 +421,18 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
             c.level -= depth
             if recompute:
                 c("# Heun corrector with the coupling at the end of the step")
-                _node_loop(c, nm)
-                with c.indent(), c.indent():
-                    cv_p = ", ".join(f"xbuf[{cv}, i, m]" for cv in plan.cvar)
-                    for k in range(nt):
-                        tr = ccall("transform", "i", x=f"({cv_p},)", k=str(k))
-                        c(f"ybuf[{k}, i, m] = {tr}")
-                _node_loop(c, nm)
-                with c.indent(), c.indent():
-                    _gen_coupling(c, nt, "d", ccall, f32, pred=True)
-                    for k in range(nt):
-                        c(f"cbuf[{nt + k}, i, m] = d{k}")
+                if active:
+                    _node_loop(c, nm)
+                    with c.indent(), c.indent():
+                        cv_p = ", ".join(f"xbuf[{cv}, i, m]" for cv in plan.cvar)
+                        for k in active:
+                            tr = ccall("transform", "i", x=f"({cv_p},)", k=str(k))
+                            c(f"ybuf[{k}, i, m] = {tr}")
+                    _node_loop(c, nm)
+                    with c.indent(), c.indent():
+                        _gen_coupling(c, active, "d", ccall, f32, pred=True)
+                        for k in active:
+                            c(f"cbuf[{nt + k}, i, m] = d{k}")
                 depth = integration_loop(c)
                 c.level += depth
                 for sfx, me in modes:
@@ -450,7 +454,7 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
             with c.indent(), c.indent():
                 for v in range(nv):
                     c(f"x{v} = state[{v}, i, m]")
-                _gen_store(c, nt, plan, ccall, f32)
+                _gen_store(c, active, plan, ccall, f32)
                 if any(mp_.source == "coupling" for mp_ in mons):
                     for k in range(nt):
                         c(f"c{k} = cbuf[{k}, i, m]")
@@ -464,14 +468,15 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
     return "\n\n".join(parts), externals
 
 
-def _gen_coupling(c, nt, out, ccall, f32, pred=False):
+def _gen_coupling(c, terms, out, ccall, f32, pred=False):
     """Coupling terms ``<out>k`` of node i, mode m.
 
     The source of edge ``e`` is read at step ``s - elag[e]`` (``elag`` = delay + 1), i.e. at
     ``eoff[e] + q - H`` (``eoff`` unsigned, offset by ``H``); with ``pred`` (Heun corrector)
-    at ``s - delay``, zero-delay sources coming from the predicted terms ``ybuf``.
+    at ``s - delay``, zero-delay sources coming from the predicted terms ``ybuf``.  Only
+    ``terms`` are computed (see ``Plan.active_terms``).
     """
-    for k in range(nt):
+    for k in terms:
         if pred:
             c(f"yi = ybuf[{k}, i, m]")
         else:
@@ -551,9 +556,9 @@ def _gen_fused_step(c, scheme, stage, update):
         raise ValueError(f"unknown scheme {scheme}")
 
 
-def _gen_store(c, nt, plan, ccall, f32):
+def _gen_store(c, terms, plan, ccall, f32):
     cv = ", ".join(f"x{i}" for i in plan.cvar)
-    for k in range(nt):
+    for k in terms:
         val = ccall("transform", "i", x=f"({cv},)", k=str(k))
         if f32:
             val = f"np.float32({val})"

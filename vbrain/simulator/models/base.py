@@ -356,6 +356,15 @@ class Model(Declared):
         return cls._dfun_args
 
     @classmethod
+    def coupling_terms_used(cls) -> tuple[int, ...]:
+        """Indices ``k`` of the coupling terms ``c_k`` that ``dfun`` reads, directly or
+        through a mode sum."""
+        params = set(cls._parameter_names)
+        names = [a for a in cls._dfun_args if a not in params and a not in cls.mode_sums]
+        names += [source for source, _ in cls.mode_sums.values()]
+        return tuple(sorted({int(n[2:]) for n in names if n.startswith("c_") and n[2:].isdigit()}))
+
+    @classmethod
     def dfun_source(cls) -> str:
         """Source of ``dfun`` (and helpers) as a module-level function named ``dfun``."""
         parts = [_function_source(h) for h in cls.helpers]
