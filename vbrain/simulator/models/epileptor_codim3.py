@@ -46,19 +46,22 @@ def resting_state(mu1, mu2, N):
     half = mu1 / 2.0
     disc = mu1 * mu1 / 4.0 - mu2 * mu2 * mu2 / 27.0
     root = np.sqrt(np.abs(disc))
-    s_re = where(disc >= 0.0, root, 0.0)
-    s_im = where(disc >= 0.0, 0.0, root)
-    u_re = half + s_re
-    v_re = half - s_re
-    v_im = 0.0 - s_im
-    u_mod = np.cbrt(np.hypot(u_re, s_im))
-    u_arg = np.arctan2(s_im, u_re) / 3.0
-    v_mod = np.cbrt(np.hypot(v_re, v_im))
-    v_arg = np.arctan2(v_im, v_re) / 3.0
-    cu_re = u_mod * np.cos(u_arg)
-    cu_im = u_mod * np.sin(u_arg)
-    cv_re = v_mod * np.cos(v_arg)
-    cv_im = v_mod * np.sin(v_arg)
+    real = disc >= 0.0
+    # disc >= 0: u = half + root and v = half - root are real; the principal cube root of a
+    # negative real number w is |w|^(1/3) e^(i pi/3)
+    u_real = half + root
+    v_real = half - root
+    cbrt_u = np.cbrt(np.abs(u_real))
+    cbrt_v = np.cbrt(np.abs(v_real))
+    # disc < 0: v = conj(u), u = half + i root, so cbrt(v) = conj(cbrt(u))
+    z_mod = np.cbrt(np.hypot(half, root))
+    z_arg = np.arctan2(root, half) / 3.0
+    z_re = z_mod * np.cos(z_arg)
+    z_im = z_mod * np.sin(z_arg)
+    cu_re = where(real, where(u_real >= 0.0, cbrt_u, 0.5 * cbrt_u), z_re)
+    cu_im = where(real, where(u_real >= 0.0, 0.0, 0.8660254037844386 * cbrt_u), z_im)
+    cv_re = where(real, where(v_real >= 0.0, cbrt_v, 0.5 * cbrt_v), z_re)
+    cv_im = where(real, where(v_real >= 0.0, 0.0, 0.8660254037844386 * cbrt_v), 0.0 - z_im)
     xs1 = cu_re + cv_re
     xs2 = -0.5 * (cu_re + 1.7320508075688772 * cu_im) - 0.5 * (cv_re - 1.7320508075688772 * cv_im)
     xs3 = -0.5 * (cu_re - 1.7320508075688772 * cu_im) - 0.5 * (cv_re + 1.7320508075688772 * cv_im)
