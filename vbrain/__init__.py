@@ -28,6 +28,7 @@ _SUBMODULES = {
     "noise": "vbrain.simulator.noise",
     "monitors": "vbrain.simulator.monitors",
     "stimuli": "vbrain.simulator.stimuli",
+    "surface": "vbrain.surface",
 }
 _NAMES = {
     "simulate": "vbrain.simulator.simulator",
@@ -66,10 +67,11 @@ __all__ = [
     "simulate",
     "simulator",
     "stimuli",
+    "surface",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from vbrain import analyzers, config, datasets, datatypes, forward, io, simulator
+    from vbrain import analyzers, config, datasets, datatypes, forward, io, simulator, surface
     from vbrain.config.traits import ValidationError
     from vbrain.datatypes.connectivity import Connectivity
     from vbrain.datatypes.time_series import TimeSeries, TimeSeriesRegion

@@ -176,6 +176,14 @@ def _add_sweep_parser(sub: Any) -> None:
     sw.add_argument("--duration", type=float, metavar="MS", help="simulated time per point")
     sw.add_argument("--seed", type=int, help="sweep seed (per-point seeds derive from it)")
     sw.add_argument(
+        "--batched",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="advance each chunk's points together in one compiled loop (default; points it "
+        "cannot run fall back to one at a time); --no-batched runs one point at a time. "
+        "The results are the same bits either way",
+    )
+    sw.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -351,7 +359,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if os.path.isdir(args.output):
         raise CLIError(f"output {args.output!r} is a directory; give a file name such as out.h5")
     sweep = load_sweep(
-        args.config, duration=args.duration, seed=args.seed, chunk_size=args.chunk_size
+        args.config,
+        duration=args.duration,
+        seed=args.seed,
+        chunk_size=args.chunk_size,
+        runner="batched" if args.batched else "per_point",
     )
     progress = args.progress
     if progress is None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from vbrain.config.traits import ValidationError
 from vbrain.datatypes.connectivity import Connectivity
+from vbrain.datatypes.local_connectivity import LocalConnectivity
 from vbrain.datatypes.projections import ProjectionMatrix
 from vbrain.datatypes.region_mapping import RegionMapping
 from vbrain.datatypes.sensors import Sensors
@@ -22,11 +23,13 @@ from vbrain.io.connectivity import read_connectivity
 
 __all__ = [
     "list_connectivities",
+    "list_local_connectivities",
     "list_projections",
     "list_region_mappings",
     "list_sensors",
     "list_surfaces",
     "load_connectivity",
+    "load_local_connectivity",
     "load_projection",
     "load_region_mapping",
     "load_sensors",
@@ -422,3 +425,69 @@ def load_surface(name: str = "cortex_16k") -> Surface:
     sub, fname, kind = _SURFACES[key]
     path = _tvb_data_dir(sub) / fname
     return _cached("surface", key, lambda: read_surface(path, kind))
+
+
+# --------------------------------------------------------------------------------------
+# Local connectivity matrices, by short name
+
+# short name -> file of tvb-data's local_connectivity folder
+_LOCAL_CONNECTIVITIES: dict[str, str] = {"16k": "local_connectivity_16384.mat"}
+
+
+def list_local_connectivities() -> list[str]:
+    """Short names of the local connectivity matrices shipped with ``tvb-data`` (``"16k"``:
+    the 16 384-vertex cortex, each vertex averaging its mesh neighbours)."""
+    folder = _tvb_data_dir("local_connectivity")
+    return [k for k, fname in _LOCAL_CONNECTIVITIES.items() if (folder / fname).is_file()]
+
+
+def load_local_connectivity(name: str = "16k", *, with_surface: bool = False) -> LocalConnectivity:
+    """Load a local connectivity shipped with ``tvb-data``.
+
+    Parameters
+    ----------
+    name : str, default "16k"
+        ``"16k"`` (also ``"16384"``, ``"local_connectivity_16384"`` or the file name).
+    with_surface : bool, default False
+        Attach the matching surface (``load_surface("cortex_16k")``).
+
+    Returns
+    -------
+    LocalConnectivity
+        16384 x 16384 with 98 280 non-zeros for ``"16k"`` (weight 1/degree to each mesh
+        neighbour, rows summing to 1); a fresh copy.
+
+    Raises
+    ------
+    ValidationError
+        When there is no such matrix; the message lists the available ones.
+
+    Examples
+    --------
+    >>> lc = load_local_connectivity("16k")
+    >>> lc.n_vertices, lc.nnz
+    (16384, 98280)
+    """
+    from vbrain.io.local_connectivity import read_local_connectivity
+
+    key = None
+    if isinstance(name, str):
+        wanted = _strip_suffixes(Path(name.strip()).name).lower()
+        for short, fname in _LOCAL_CONNECTIVITIES.items():
+            stem = _strip_suffixes(fname).lower()
+            if wanted in (short, stem, stem.rsplit("_", 1)[-1]):
+                key = short
+    available = list_local_connectivities()
+    if key not in available:
+        raise ValidationError(
+            f"no local connectivity {name!r} in tvb-data; available: {', '.join(available)}"
+        )
+    path = _tvb_data_dir("local_connectivity") / _LOCAL_CONNECTIVITIES[key]
+    lc = _cached("local_connectivity", key, lambda: read_local_connectivity(path))
+    if with_surface:
+        surface = load_surface(_LOCAL_SURFACES[key])
+        lc = LocalConnectivity(data=lc.data, indices=lc.indices, indptr=lc.indptr, surface=surface)
+    return lc
+
+
+_LOCAL_SURFACES = {"16k": "cortex_16k"}

@@ -10,7 +10,9 @@ from vbrain.datatypes.connectivity_measure import (
     CrossCorrelation,
     GraphMeasures,
 )
+from vbrain.datatypes.cortex import Cortex
 from vbrain.datatypes.fcd import Fcd
+from vbrain.datatypes.local_connectivity import CoarseMeshWarning, LocalConnectivity
 from vbrain.datatypes.metrics import EntropyMeasure, TimeSeriesMetric
 from vbrain.datatypes.mode_decompositions import IndependentComponents, PrincipalComponents
 from vbrain.datatypes.projections import NonFiniteGainWarning, ProjectionMatrix
@@ -65,7 +67,10 @@ __all__ = [
     "TimeSeriesMetric",
     "WaveletCoefficients",
     "Connectivity",
+    "CoarseMeshWarning",
+    "Cortex",
     "DataType",
+    "LocalConnectivity",
     "NonFiniteGainWarning",
     "ProjectionMatrix",
     "RegionMapping",

@@ -26,6 +26,10 @@ or from the command line, with the same configuration in a file with a ``sweep:`
 * **Reductions** (:mod:`vbrain.explore.reductions`): time averages, BOLD, FC, FCD, global
   variance, Kuramoto order, proxy metastability/synchrony, variance of node variance;
   computed chunk by chunk so no time series is stored.
+* **Runners** (:mod:`vbrain.explore.runner`): by default the points of a chunk advance
+  together in one compiled loop, simulations innermost (``runner="batched"``;
+  :mod:`vbrain.simulator.backends.batched`), bit-identical to single runs;
+  ``runner="per_point"`` (CLI ``--no-batched``) runs them one at a time.
 * **Executors** (:mod:`vbrain.explore.executors`): in-process, local processes, Dask.
   Points run in chunks; results land in one HDF5 store written by the driver
   (:mod:`vbrain.explore.store`) with a ``done`` mask; chunks are retried when a worker dies;
@@ -75,7 +79,14 @@ from vbrain.explore.reductions import (
     list_reductions,
 )
 from vbrain.explore.results import SweepResult
-from vbrain.explore.runner import Chunk, ChunkResult, PerPointRunner, SweepJob, point_seed
+from vbrain.explore.runner import (
+    BatchedRunner,
+    Chunk,
+    ChunkResult,
+    PerPointRunner,
+    SweepJob,
+    point_seed,
+)
 from vbrain.explore.space import (
     Explicit,
     Grid,
@@ -90,6 +101,7 @@ from vbrain.explore.sweep import Sweep, load_sweep, run_sweep
 __all__ = [
     "FC",
     "FCD",
+    "BatchedRunner",
     "BoldSeries",
     "Chunk",
     "ChunkResult",

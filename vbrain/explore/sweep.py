@@ -52,6 +52,7 @@ from vbrain.explore.runner import (
     SweepJob,
     base_connectivity,
     build_point,
+    make_runner,
     point_seed,
     stream_info,
 )
@@ -94,6 +95,11 @@ class Sweep:
         ``connectivity`` entry (Python API only).
     chunk_steps
         Kernel steps per chunk of each simulation (passed to the Simulator).
+    runner
+        How a chunk of points is computed: ``"batched"`` (default: the chunk's points advance
+        together in one compiled loop; points it cannot run - stimuli, the numpy backend -
+        run one by one), ``"per_point"`` (one simulation at a time) or an object with
+        ``run_chunk`` (:mod:`vbrain.explore.runner`).  Results are the same bits either way.
 
     The space is validated on construction (names, hard limits; :class:`SweepWarning` outside
     typical ranges), and so is every reduction against the configured monitors.
@@ -110,6 +116,7 @@ class Sweep:
         chunk_size: int | None = None,
         connectivity: Any = None,
         chunk_steps: int | None = None,
+        runner: Any = None,
     ) -> None:
         from vbrain.datatypes.connectivity import Connectivity
         from vbrain.simulator.config import load_config
@@ -154,6 +161,7 @@ class Sweep:
             targets={},
             connectivity=connectivity,
             chunk_steps=chunk_steps,
+            runner=make_runner(runner),
         )
         self.n_node = base_connectivity(self.job).n_region
         self.targets = self.space.check(self.config, self.n_node)
@@ -437,6 +445,7 @@ def run_sweep(
     seed: int | None = None,
     chunk_size: int | None = None,
     connectivity: Any = None,
+    runner: Any = None,
     **run_options: Any,
 ) -> Any:
     """Build a :class:`Sweep` and run it in one call; ``run_options`` go to :meth:`Sweep.run`."""
@@ -448,5 +457,6 @@ def run_sweep(
         seed=seed,
         chunk_size=chunk_size,
         connectivity=connectivity,
+        runner=runner,
     )
     return sweep.run(**run_options)
