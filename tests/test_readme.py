@@ -24,11 +24,14 @@ def test_readme_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)  # the examples write files
+    # dont_inherit: this file's `from __future__ import annotations` must not leak into the
+    # examples (pydantic models defined there need their annotations evaluated)
     namespace: dict[str, object] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. the shipped gains' NaN warning
         for k, block in enumerate(_blocks()):
             try:
-                exec(compile(block, f"README.md python block {k}", "exec"), namespace)  # noqa: S102
+                code = compile(block, f"README.md python block {k}", "exec", dont_inherit=True)
+                exec(code, namespace)  # noqa: S102
             except Exception as exc:  # noqa: BLE001 - report which block broke
                 pytest.fail(f"README python block {k} fails: {type(exc).__name__}: {exc}")
