@@ -49,9 +49,8 @@ from vbrain.simulator.backends._codegen import PRELUDE
 from vbrain.simulator.backends.numba_backend import (
     CODEGEN_VERSION,
     _Code,
-    _function_code,
     _gen_fused_step,
-    _inline,
+    _KernelCalls,
     generate_source,
     load_kernel_module,
 )
@@ -128,14 +127,12 @@ def generate_batched_source(
     source, externals
         As :func:`~vbrain.simulator.backends.numba_backend.generate_source`.
     """
-    model, cpl, integ = plan.model, plan.coupling, plan.integrator
-    mcls, ccls = type(model), type(cpl)
+    integ = plan.integrator
+    mcls = type(plan.model)
     nv, nt, nm = plan.n_var, plan.n_term, plan.n_mode
     # as in the single kernel: terms nobody reads are neither gathered nor stored
-    active = [int(k) for k in getattr(plan, "active_terms", range(nt))]
+    active = [int(k) for k in plan.active_terms]
     snames = mcls.state_names()
-    layout = mcls.parameter_layout()
-    cpnames = ccls.parameter_names()
     scheme = integ.scheme
     recompute = scheme == "heun" and bool(getattr(integ, "recompute_coupling", False))
     stochastic = plan.noise_ga is not None
@@ -151,64 +148,16 @@ def generate_batched_source(
         f"codegen {CODEGEN_VERSION}); do not edit",
         PRELUDE,
     ]
-    # the same inlined functions as the single kernel: identical arithmetic
-    for helper in mcls.helpers:
-        parts.append(_function_code(helper, helper.__name__, externals))
-    parts.append(_function_code(mcls.dfun, "dfun", externals))
-    for role in ("transform", "pre", "post"):
-        parts.append(_function_code(getattr(ccls, role), "c_" + role, externals))
-    voi_exprs = model.voi_expressions()
-    for q, expr in enumerate(voi_exprs):
-        parts.append(_inline(f"def voi_{q}({', '.join(snames)}):\n    return {expr}"))
-
-    def ccall(role: str, node: str, **given: str) -> str:
-        args = []
-        for a in ccls.arguments(role):
-            args.append(given[a] if a in given else f"cp[{cpnames.index(a)}, {node}, b]")
-        return f"c_{role}({', '.join(args)})"
-
-    coupled_modes = bool(mcls.mode_sums)
-    mode_layout = plan.mode_layout
-    modes = [(f"_{m}", str(m)) for m in range(nm)] if coupled_modes else [("", "m")]
-
-    def dfun_call(inp: str, cpre: str, sfx: str, me: str) -> str:
-        args = []
-        for a in mcls.dfun_arguments():
-            if a in snames:
-                args.append(f"{inp}{snames.index(a)}{sfx}")
-            elif a in layout:
-                start, length = layout[a]
-                if length:
-                    items = ", ".join(f"mp[{start + j}, i, b]" for j in range(length))
-                    args.append(f"({items},)")
-                else:
-                    args.append(f"mp[{start}, i, b]")
-            elif a in mcls.mode_sums:
-                args.append(f"ms_{a}{sfx}")
-            elif a in mode_layout:
-                args.append(f"mc[{mode_layout[a][0]}, {me}, b]")
-            elif a.startswith("lc_"):
-                args.append("0.0")
-            else:
-                args.append(f"{cpre}{int(a[2:])}{sfx}")
-        return f"dfun({', '.join(args)})"
+    # the same inlined functions and calls as the single kernel (identical arithmetic), with
+    # the simulation index b appended to every parameter index
+    calls = _KernelCalls(plan, lane=", b")
+    parts.extend(calls.functions(externals))
+    ccall = calls.ccall
+    coupled_modes = calls.coupled_modes
+    modes = calls.modes
 
     def stage(c: _Code, out: str, inp: str, cpre: str) -> None:
-        for name, (source, matrix) in mcls.mode_sums.items():
-            for sfx, me in modes:
-                terms = []
-                for k in range(nm):
-                    if source in snames:
-                        src = f"{inp}{snames.index(source)}_{k}"
-                    else:
-                        src = f"{cpre}{int(source[2:])}_{k}"
-                    if matrix is not None:
-                        src += f" * mc[{mode_layout[matrix][0] + k}, {me}, b]"
-                    terms.append(src)
-                c(f"ms_{name}{sfx} = {' + '.join(terms)}")
-        for sfx, me in modes:
-            outs = ", ".join(f"{out}{v}{sfx}" for v in range(nv))
-            c(f"{outs}, = {dfun_call(inp, cpre, sfx, me)}")
+        calls.derivatives(c, out, inp, cpre)
 
     def noise(v: int, sfx: str, me: str) -> str:
         if not stochastic:

@@ -202,16 +202,105 @@ def _function_code(func: Any, name: str, externals: dict[str, Any]) -> str:
         return f'{name} = njit(inline="always", error_model="numpy")({key})'
 
 
+class _KernelCalls:
+    """What the single and the batched kernel generators share: the inlined model and coupling
+    functions, and the source of calls into them.
+
+    ``lane`` is appended to every per-node parameter index: ``""`` in the single kernel,
+    ``", b"`` (simulation ``b``) in the batched one, whose parameter arrays have a trailing
+    simulation axis.
+    """
+
+    def __init__(self, plan: Plan, lane: str = "") -> None:
+        self.mcls, self.ccls = type(plan.model), type(plan.coupling)
+        self.snames = self.mcls.state_names()
+        self.layout = self.mcls.parameter_layout()
+        self.cpnames = self.ccls.parameter_names()
+        self.mode_layout = plan.mode_layout
+        self.n_mode, self.n_var = plan.n_mode, plan.n_var
+        self.lane = lane
+        self.voi_exprs = plan.model.voi_expressions()
+        self.coupled_modes = bool(self.mcls.mode_sums)
+        self.modes = (
+            [(f"_{m}", str(m)) for m in range(self.n_mode)] if self.coupled_modes else [("", "m")]
+        )
+
+    def functions(self, externals: dict[str, Any]) -> list[str]:
+        """Sources of the model's helpers and ``dfun``, the coupling's functions (``c_<role>``)
+        and one ``voi_<q>`` per variable of interest."""
+        parts = [_function_code(h, h.__name__, externals) for h in self.mcls.helpers]
+        parts.append(_function_code(self.mcls.dfun, "dfun", externals))
+        for role in ("transform", "pre", "post"):
+            parts.append(_function_code(getattr(self.ccls, role), "c_" + role, externals))
+        for q, expr in enumerate(self.voi_exprs):
+            parts.append(_inline(f"def voi_{q}({', '.join(self.snames)}):\n    return {expr}"))
+        return parts
+
+    def ccall(self, role: str, node: str, **given: str) -> str:
+        """A call of coupling function ``role``; arguments not given are its parameters."""
+        args = []
+        for a in self.ccls.arguments(role):
+            if a in given:
+                args.append(given[a])
+            else:
+                args.append(f"cp[{self.cpnames.index(a)}, {node}{self.lane}]")
+        return f"c_{role}({', '.join(args)})"
+
+    def dfun_call(self, inp: str, cpre: str, sfx: str, me: str) -> str:
+        """A call of ``dfun`` on states ``<inp>{v}{sfx}`` and coupling terms ``<cpre>{k}{sfx}``."""
+        lane, layout, mode_layout = self.lane, self.layout, self.mode_layout
+        args = []
+        for a in self.mcls.dfun_arguments():
+            if a in self.snames:
+                args.append(f"{inp}{self.snames.index(a)}{sfx}")
+            elif a in layout:
+                start, length = layout[a]
+                if length:
+                    items = ", ".join(f"mp[{start + j}, i{lane}]" for j in range(length))
+                    args.append(f"({items},)")
+                else:
+                    args.append(f"mp[{start}, i{lane}]")
+            elif a in self.mcls.mode_sums:
+                args.append(f"ms_{a}{sfx}")
+            elif a in mode_layout:
+                args.append(f"mc[{mode_layout[a][0]}, {me}{lane}]")
+            elif a.startswith("lc_"):
+                args.append("0.0")
+            else:
+                args.append(f"{cpre}{int(a[2:])}{sfx}")
+        return f"dfun({', '.join(args)})"
+
+    def derivatives(self, c: _Code, out: str, inp: str, cpre: str, after: Any = None) -> None:
+        """Emit the mode sums, then ``<out>{v}{sfx} = dfun(...)`` for every mode;
+        ``after(sfx)`` may add lines after each mode's call."""
+        mode_layout, snames = self.mode_layout, self.snames
+        for name, (source, matrix) in self.mcls.mode_sums.items():
+            for sfx, me in self.modes:
+                terms = []
+                for k in range(self.n_mode):
+                    if source in snames:
+                        src = f"{inp}{snames.index(source)}_{k}"
+                    else:
+                        src = f"{cpre}{int(source[2:])}_{k}"
+                    if matrix is not None:
+                        src += f" * mc[{mode_layout[matrix][0] + k}, {me}{self.lane}]"
+                    terms.append(src)
+                c(f"ms_{name}{sfx} = {' + '.join(terms)}")
+        for sfx, me in self.modes:
+            outs = ", ".join(f"{out}{v}{sfx}" for v in range(self.n_var))
+            c(f"{outs}, = {self.dfun_call(inp, cpre, sfx, me)}")
+            if after is not None:
+                after(sfx)
+
+
 def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]]:
     """Python source of the kernel module for ``plan``, and external objects it needs."""
-    model, cpl, integ = plan.model, plan.coupling, plan.integrator
-    mcls, ccls = type(model), type(cpl)
+    integ = plan.integrator
+    mcls = type(plan.model)
     nv, nt = plan.n_var, plan.n_term
     # terms nobody reads are neither gathered nor stored (their buffers stay zero)
     active = list(plan.active_terms)
     snames = mcls.state_names()
-    layout = mcls.parameter_layout()
-    cpnames = ccls.parameter_names()
     scheme = integ.scheme
     recompute = scheme == "heun" and bool(getattr(integ, "recompute_coupling", False))
     stochastic = plan.noise_ga is not None
@@ -228,69 +317,24 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
     if f32:
         row_lengths = np.diff(plan.indptr)
         parts.append(pairwise_f32_source(int(row_lengths.max()) if row_lengths.size else 0))
-    for helper in mcls.helpers:
-        parts.append(_function_code(helper, helper.__name__, externals))
-    parts.append(_function_code(mcls.dfun, "dfun", externals))
-    for role in ("transform", "pre", "post"):
-        parts.append(_function_code(getattr(ccls, role), "c_" + role, externals))
-    voi_exprs = model.voi_expressions()
-    for q, expr in enumerate(voi_exprs):
-        parts.append(_inline(f"def voi_{q}({', '.join(snames)}):\n    return {expr}"))
-
-    def ccall(role: str, node: str, **given: str) -> str:
-        args = []
-        for a in ccls.arguments(role):
-            args.append(given[a] if a in given else f"cp[{cpnames.index(a)}, {node}]")
-        return f"c_{role}({', '.join(args)})"
-
-    coupled_modes = bool(mcls.mode_sums)
-    mode_layout = plan.mode_layout
+    calls = _KernelCalls(plan)
+    parts.extend(calls.functions(externals))
+    voi_exprs = calls.voi_exprs
+    ccall = calls.ccall
+    coupled_modes = calls.coupled_modes
     # mode-coupled models integrate all modes of a node together (unrolled, suffix _m);
     # others loop over modes with one set of scalar names
-    modes = [(f"_{m}", str(m)) for m in range(nm)] if coupled_modes else [("", "m")]
-
-    def dfun_call(inp: str, cpre: str, sfx: str, me: str) -> str:
-        args = []
-        for a in mcls.dfun_arguments():
-            if a in snames:
-                args.append(f"{inp}{snames.index(a)}{sfx}")
-            elif a in layout:
-                start, length = layout[a]
-                if length:
-                    items = ", ".join(f"mp[{start + j}, i]" for j in range(length))
-                    args.append(f"({items},)")
-                else:
-                    args.append(f"mp[{start}, i]")
-            elif a in mcls.mode_sums:
-                args.append(f"ms_{a}{sfx}")
-            elif a in mode_layout:
-                args.append(f"mc[{mode_layout[a][0]}, {me}]")
-            elif a.startswith("lc_"):
-                args.append("0.0")
-            else:
-                args.append(f"{cpre}{int(a[2:])}{sfx}")
-        return f"dfun({', '.join(args)})"
+    modes = calls.modes
 
     def stage(c: _Code, out: str, inp: str, cpre: str) -> None:
         """Derivatives ``<out>{v}{sfx}`` of every mode from states ``<inp>{v}{sfx}``."""
-        for name, (source, matrix) in mcls.mode_sums.items():
-            for sfx, me in modes:
-                terms = []
-                for k in range(nm):
-                    if source in snames:
-                        src = f"{inp}{snames.index(source)}_{k}"
-                    else:
-                        src = f"{cpre}{int(source[2:])}_{k}"
-                    if matrix is not None:
-                        src += f" * mc[{mode_layout[matrix][0] + k}, {me}]"
-                    terms.append(src)
-                c(f"ms_{name}{sfx} = {' + '.join(terms)}")
-        for sfx, me in modes:
-            outs = ", ".join(f"{out}{v}{sfx}" for v in range(nv))
-            c(f"{outs}, = {dfun_call(inp, cpre, sfx, me)}")
+
+        def add_stimulus(sfx: str) -> None:
             # the step's stimulus, held over its stages (loaded by load_stimulus)
             for q, v in enumerate(stvar):
                 c(f"{out}{v}{sfx} = {out}{v}{sfx} + st{q}")
+
+        calls.derivatives(c, out, inp, cpre, after=add_stimulus)
 
     def load_stimulus(c: _Code) -> None:
         """``st{q}``: the input of stimulus variable q at node i for step t of the chunk."""
