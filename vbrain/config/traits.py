@@ -130,6 +130,24 @@ class ArraySpec:
         return item
 
 
+def integral_array(value: Any, item: str, rule: str) -> Any:
+    """``value`` as an array when it holds integers, possibly stored as floats (text files and
+    MATLAB store indices as floats); raises ``ValueError`` naming the first non-integral
+    ``item`` and the ``rule``.  Meant for ``mode="before"`` field validators: anything that
+    is not array-like is returned unchanged for the field's own validation to report."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        return value
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        if bad.any():
+            idx = tuple(int(k) for k in np.argwhere(bad)[0])
+            shown = idx[0] if len(idx) == 1 else idx
+            raise ValueError(f"{item} {shown} is {float(arr[idx])!r}; {rule}")
+    return arr
+
+
 def _fmt_shape(shape: Sequence[int | None]) -> str:
     return "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
 

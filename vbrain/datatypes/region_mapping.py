@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pydantic
 
-from vbrain.config.traits import Array, Attr, ValidationError
+from vbrain.config.traits import Array, Attr, ValidationError, integral_array
 from vbrain.datatypes.base import DataType
 
 __all__ = ["RegionMapping"]
@@ -52,19 +52,7 @@ class RegionMapping(DataType):
     @pydantic.field_validator("array", mode="before")
     @classmethod
     def _integral(cls, value: Any) -> Any:
-        # text files and MATLAB store indices as floats: accept integral values only
-        try:
-            arr = np.asarray(value)
-        except (TypeError, ValueError):
-            return value
-        if arr.dtype.kind == "f":
-            bad = ~np.isfinite(arr) | (arr != np.round(arr))
-            if bad.any():
-                i = int(np.argmax(bad.ravel()))
-                raise ValueError(
-                    f"entry {i} is {float(arr.ravel()[i])!r}; region indices must be integers >= 0"
-                )
-        return arr
+        return integral_array(value, "entry", "region indices must be integers >= 0")
 
     @pydantic.model_validator(mode="after")
     def _check(self) -> RegionMapping:

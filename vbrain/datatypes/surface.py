@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pydantic
 
-from vbrain.config.traits import Array, Attr, ValidationError
+from vbrain.config.traits import Array, Attr, ValidationError, integral_array
 from vbrain.datatypes.base import DataType
 
 __all__ = [
@@ -393,19 +393,7 @@ class Surface(DataType):
     @pydantic.field_validator("triangles", mode="before")
     @classmethod
     def _integral(cls, value: Any) -> Any:
-        # text files and MATLAB often store indices as floats: accept integral values only
-        try:
-            arr = np.asarray(value)
-        except (TypeError, ValueError):
-            return value
-        if arr.dtype.kind == "f":
-            bad = ~np.isfinite(arr) | (arr != np.round(arr))
-            if bad.any():
-                i = tuple(int(k) for k in np.argwhere(bad)[0])
-                raise ValueError(
-                    f"entry {i} is {float(arr[i])!r}; triangle vertex indices must be integers"
-                )
-        return arr
+        return integral_array(value, "entry", "triangle vertex indices must be integers")
 
     @pydantic.model_validator(mode="after")
     def _check(self) -> Surface:

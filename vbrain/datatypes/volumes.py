@@ -13,7 +13,7 @@ from typing import Any, Self
 import numpy as np
 import pydantic
 
-from vbrain.config.traits import Array, Attr
+from vbrain.config.traits import Array, Attr, integral_array
 from vbrain.datatypes.base import DataType
 from vbrain.datatypes.connectivity import Connectivity
 from vbrain.datatypes.time_series import _check_link
@@ -134,18 +134,7 @@ class RegionVolumeMapping(_VolumeData):
     @pydantic.field_validator("array_data", mode="before")
     @classmethod
     def _integral(cls, value: Any) -> Any:
-        try:
-            arr = np.asarray(value)
-        except (TypeError, ValueError):
-            return value
-        if arr.dtype.kind == "f":
-            bad = ~np.isfinite(arr) | (arr != np.round(arr))
-            if bad.any():
-                idx = tuple(int(i) for i in np.argwhere(bad)[0])
-                raise ValueError(
-                    f"voxel {idx} is {float(arr[idx])!r}; region indices must be integers >= -1"
-                )
-        return arr
+        return integral_array(value, "voxel", "region indices must be integers >= -1")
 
     @pydantic.model_validator(mode="after")
     def _check(self) -> Self:
