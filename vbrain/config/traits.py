@@ -130,6 +130,31 @@ class ArraySpec:
         return item
 
 
+def as_labels(value: Any, what: str, *, non_empty: bool = False) -> tuple[str, ...]:
+    """A 1-D sequence of labels as a tuple of str (bytes decoded as UTF-8); ``what`` names them
+    in errors (e.g. ``"region"``).  Raises ``ValueError`` for a single string, a non-sequence,
+    a non-string item or, with ``non_empty``, an empty label."""
+    if isinstance(value, str):
+        raise ValueError(f"expected a sequence of {what} labels, got a single string")
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise ValueError(f"expected a 1-D sequence of labels, got shape {value.shape}")
+    try:
+        items = list(value)
+    except TypeError:
+        kind = type(value).__name__
+        raise ValueError(f"expected a sequence of {what} labels, got {kind}") from None
+    labels = []
+    for item in items:
+        if isinstance(item, bytes | np.bytes_):
+            item = item.decode("utf-8", errors="replace")
+        if not isinstance(item, str | np.str_):
+            raise ValueError(f"{what} labels must be strings, got {item!r}")
+        if non_empty and not str(item):
+            raise ValueError(f"{what} labels must be non-empty strings")
+        labels.append(str(item))
+    return tuple(labels)
+
+
 def integral_array(value: Any, item: str, rule: str) -> Any:
     """``value`` as an array when it holds integers, possibly stored as floats (text files and
     MATLAB store indices as floats); raises ``ValueError`` naming the first non-integral

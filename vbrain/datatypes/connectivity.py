@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pydantic
 
-from vbrain.config.traits import Array, Attr, ValidationError
+from vbrain.config.traits import Array, Attr, ValidationError, as_labels
 from vbrain.datatypes.base import DataType
 
 __all__ = ["Connectivity"]
@@ -75,24 +75,7 @@ def _hemispheres_from_labels(labels: Sequence[str]) -> np.ndarray | None:
 
 
 def _as_labels(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise ValueError("expected a sequence of region labels, got a single string")
-    if isinstance(value, np.ndarray) and value.ndim != 1:
-        raise ValueError(f"expected a 1-D sequence of labels, got shape {value.shape}")
-    try:
-        items = list(value)
-    except TypeError:
-        raise ValueError(
-            f"expected a sequence of region labels, got {type(value).__name__}"
-        ) from None
-    labels = []
-    for item in items:
-        if isinstance(item, bytes | np.bytes_):
-            item = item.decode("utf-8", errors="replace")
-        if not isinstance(item, str | np.str_):
-            raise ValueError(f"region labels must be strings, got {item!r}")
-        labels.append(str(item))
-    return tuple(labels)
+    return as_labels(value, "region")
 
 
 class Connectivity(DataType):

@@ -13,34 +13,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pydantic
 
-from vbrain.config.traits import Array, Attr, ValidationError
+from vbrain.config.traits import Array, Attr, ValidationError, as_labels
 from vbrain.datatypes.base import DataType
 
 __all__ = ["Sensors", "SensorsEEG", "SensorsInternal", "SensorsMEG", "sensors_class"]
 
 
 def _as_labels(value: Any) -> tuple[str, ...]:
-    """Sensor labels as a tuple of non-empty strings (bytes are decoded as UTF-8)."""
-    if isinstance(value, str):
-        raise ValueError("expected a sequence of sensor labels, got a single string")
-    if isinstance(value, np.ndarray) and value.ndim != 1:
-        raise ValueError(f"expected a 1-D sequence of labels, got shape {value.shape}")
-    try:
-        items = list(value)
-    except TypeError:
-        raise ValueError(
-            f"expected a sequence of sensor labels, got {type(value).__name__}"
-        ) from None
-    labels = []
-    for item in items:
-        if isinstance(item, bytes | np.bytes_):
-            item = item.decode("utf-8", errors="replace")
-        if not isinstance(item, str | np.str_):
-            raise ValueError(f"sensor labels must be strings, got {item!r}")
-        if not str(item):
-            raise ValueError("sensor labels must be non-empty strings")
-        labels.append(str(item))
-    return tuple(labels)
+    return as_labels(value, "sensor", non_empty=True)
 
 
 class Sensors(DataType):
