@@ -21,7 +21,7 @@ from vbrain.io import hdf5
 
 _PACKAGES = ("vbrain.datatypes", "vbrain.analyzers", "vbrain.surface")
 # datatypes that live next to the code that uses them
-_MODULES = ("vbrain.simulator.stimuli",)
+_MODULES = ("vbrain.simulator.stimuli", "vbrain.simulator.config")
 
 
 def _module_names() -> list[str]:

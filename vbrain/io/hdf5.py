@@ -40,8 +40,8 @@ Fields, by value:
   a ``resolve`` callback, which is how :class:`vbrain.store.Store` avoids copies).
 * a gid string in a field declared to hold a datatype -> attribute, recorded as a link.
 * dict with ``str`` keys holding arrays or datatypes -> sub-group, encoded recursively.
-* other :class:`~vbrain.config.traits.Declared` objects -> JSON attribute tagged with the
-  class (``module:QualName``), rebuilt by that class on load.
+* other :class:`~vbrain.config.traits.Declared` objects (and lists of them) -> JSON attribute
+  tagged with the class (``module:QualName``), rebuilt by that class on load.
 * any other JSON-able value -> JSON attribute.
 
 Version policy
@@ -491,6 +491,18 @@ def _write_value(
             layout[key] = _write_value(sub, key, item, where=f"{where}[{key!r}]", embed=embed)
         _put_json(sub, "vbrain_layout", layout)
         return {"k": "dict"}
+    if isinstance(value, tuple | list) and value and all(isinstance(v, Declared) for v in value):
+        # e.g. a simulation's monitors: each item tagged with its class, like a declared field
+        items = [
+            {
+                "type": f"{type(v).__module__}:{type(v).__qualname__}",
+                "value": v.model_dump(mode="json"),
+            }
+            for v in value
+        ]
+        entry = {"k": "declared_seq", "seq": type(value).__name__}
+        entry.update(_put_text(group, name, json.dumps(items, allow_nan=True)))
+        return entry
     if isinstance(value, Declared):
         cls = type(value)
         entry = {"k": "declared", "type": f"{cls.__module__}:{cls.__qualname__}"}
@@ -688,6 +700,12 @@ def _read_value(
             }
         if kind == "declared":
             return _declared_class(entry["type"], path)(**json.loads(_get_text(group, name, entry)))
+        if kind == "declared_seq":
+            items = [
+                _declared_class(item["type"], path)(**item["value"])
+                for item in json.loads(_get_text(group, name, entry))
+            ]
+            return tuple(items) if entry.get("seq") == "tuple" else items
         if kind == "json":
             value = json.loads(_get_text(group, name, entry))
             return tuple(value) if entry.get("seq") == "tuple" else value

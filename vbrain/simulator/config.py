@@ -78,6 +78,7 @@ import numpy as np
 import pydantic
 
 from vbrain.config.traits import Attr, Declared, ValidationError
+from vbrain.datatypes.base import DataType
 from vbrain.datatypes.equations import PulseTrain, TemporalEquation, equation_field
 from vbrain.simulator import coupling as coupling_mod
 from vbrain.simulator import integrators as integrators_mod
@@ -493,7 +494,7 @@ def _format_errors(exc: pydantic.ValidationError) -> str:
 # The configuration
 
 
-class SimulationConfig(Declared):
+class SimulationConfig(DataType):
     """A whole simulation: connectivity, model, coupling, integrator, monitors and run options.
 
     Construct from keyword arguments (names, mappings or objects for the sections), with
@@ -596,6 +597,26 @@ class SimulationConfig(Declared):
     def default(cls) -> SimulationConfig:
         """The reference system's typical first run (see the module docstring)."""
         return cls()
+
+    @classmethod
+    def example(cls) -> SimulationConfig:
+        return cls(model={"type": "JansenRit"}, coupling="SigmoidalJansenRit", duration=100.0)
+
+    def summary(self) -> dict[str, Any]:
+        """Model, coupling, integrator (dt, noise), monitors, connectivity and duration."""
+        noise = self.integrator.noise
+        return {
+            "type": self.type_name,
+            "connectivity": self.connectivity,
+            "model": type(self.model).__name__,
+            "coupling": type(self.coupling).__name__,
+            "integrator": type(self.integrator).__name__,
+            "dt": self.integrator.dt,
+            "noise": None if noise is None else type(noise).__name__,
+            "monitors": [m.name for m in self.monitors],
+            "duration": self.duration,
+            "seed": self.seed,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> SimulationConfig:
