@@ -68,7 +68,7 @@ __all__ = [
     "unsupported_reason",
 ]
 
-BATCHED_CODEGEN_VERSION = "1"
+BATCHED_CODEGEN_VERSION = "2"
 
 # bytes of pre-drawn normals per kernel call (all simulations): bounds the sub-chunk length
 _NOISE_BYTES = 16_000_000
@@ -368,9 +368,19 @@ def _gen_coupling_batched(
         c("e1 = indptr[i + 1]")
         c("while e + 3 < e1:")
         with c.indent():
-            for r in range(4):
-                c(f"er = e + {r}")
-                _gen_edge_batched(c, k, r, ccall, per_sim_delays, pred)
+            if per_sim_delays or pred:
+                for r in range(4):
+                    c(f"er = e + {r}")
+                    _gen_edge_batched(c, k, r, ccall, per_sim_delays, pred)
+            else:
+                # four edges per pass over the simulations: one loop, four partial sums
+                for r in range(4):
+                    c(f"o{r} = eoff[e + {r}] + qq")
+                c("for b in range(B):")
+                with c.indent():
+                    for r in range(4):
+                        pre = ccall("pre", "i", x_i="yib[b]", x_j=f"hist[{k}, m, o{r}, b]")
+                        c(f"gacc[{r}, b] += eweight[e + {r}, b] * {pre}")
             c("e += 4")
         for r in range(3):
             c(f"if e + {r} < e1:")
