@@ -15,8 +15,11 @@ Novotni & Klein (2002) instead of the planar-wavefront update of Kimmel & Sethia
   Dijkstra edge relaxation ``min(d_a + |ac|, d_b + |bc|)``.
 
 A front stops as soon as the next vertex to settle is farther than the cutoff, so the work per
-source is proportional to the number of vertices within the cutoff.  The march is compiled with
-numba (``nogil``) and the sources are split over threads.  Distances of both directions are
+source is proportional to the number of vertices within the cutoff.  The queue is a bucket
+(Dial) queue of about 32 buckets per mean edge length, with the smallest distance taken within
+the current bucket, so the order is exactly Dijkstra's (as with a binary heap, which took
+about twice as long on the 16k cortex).  The march is compiled with numba (``nogil``) and the
+sources are split over threads.  Distances of both directions are
 merged by taking the smaller one (approximate distances are not exactly symmetric), so the
 returned matrix is symmetric.
 
@@ -83,51 +86,38 @@ def _two_point_update(lab: float, cx: float, cy: float, da: float, db: float) ->
     if sy2 < 0.0:
         return np.inf  # d_a, d_b, |ab| violate the triangle inequality: no such point
     sy = -np.sqrt(sy2)
-    # the straight ray S -> c must cross the edge ab between a and b
-    x = sx + (cx - sx) * (-sy / (cy - sy))
-    if x < 0.0 or x > lab:
+    # the straight ray S -> c must cross the edge ab between a and b: it does so at
+    # x = (sx * cy - cx * sy) / (cy - sy), with cy - sy > 0 (no division needed)
+    ey = cy - sy
+    xs = sx * cy - cx * sy
+    if xs < 0.0 or xs > lab * ey:
         return np.inf
     ex = cx - sx
-    ey = cy - sy
     return np.sqrt(ex * ex + ey * ey)
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _heap_push(keys: np.ndarray, vals: np.ndarray, size: int, key: float, val: int) -> int:
-    i = size
-    while i > 0:  # sift the hole up, then drop the new entry in
-        parent = (i - 1) >> 1
-        if keys[parent] <= key:
-            break
-        keys[i] = keys[parent]
-        vals[i] = vals[parent]
-        i = parent
-    keys[i] = key
-    vals[i] = val
-    return size + 1
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _unlink(head: np.ndarray, nxt: np.ndarray, prv: np.ndarray, b: int, v: int) -> None:
+    """Take vertex ``v`` out of the (doubly linked) list of bucket ``b``."""
+    pv = prv[v]
+    nv = nxt[v]
+    if pv >= 0:
+        nxt[pv] = nv
+    else:
+        head[b] = nv
+    if nv >= 0:
+        prv[nv] = pv
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _heap_pop(keys: np.ndarray, vals: np.ndarray, size: int) -> int:
-    """Remove the root (read it before calling); returns the new size."""
-    size -= 1
-    key = keys[size]
-    val = vals[size]
-    i = 0
-    while True:  # sift the hole at the root down, then drop the last entry in
-        child = 2 * i + 1
-        if child >= size:
-            break
-        if child + 1 < size and keys[child + 1] < keys[child]:
-            child += 1
-        if key <= keys[child]:
-            break
-        keys[i] = keys[child]
-        vals[i] = vals[child]
-        i = child
-    keys[i] = key
-    vals[i] = val
-    return size
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _link(head: np.ndarray, nxt: np.ndarray, prv: np.ndarray, b: int, v: int) -> None:
+    """Put vertex ``v`` at the head of the list of bucket ``b``."""
+    h = head[b]
+    nxt[v] = h
+    prv[v] = -1
+    if h >= 0:
+        prv[h] = v
+    head[b] = v
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -137,6 +127,8 @@ def _march(
     vt_ptr: np.ndarray,
     vt_other: np.ndarray,
     vt_geom: np.ndarray,
+    width: float,
+    n_buckets: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distances ``<= cutoff`` from each source: (counts per source, columns, distances).
 
@@ -145,14 +137,27 @@ def _march(
     the plane layout of each of them as seen from the vertex and the other one (see
     :func:`_corner_tables`).  Columns come in the order vertices settle (unsorted); the
     source itself is not listed (distance 0).
+
+    The queue is a circular bucket queue (Dial): a tentative distance ``d`` sits in bucket
+    ``floor(d / width) % n_buckets``, each bucket a doubly linked list threaded through the
+    vertices (so a shorter distance moves the vertex in O(1): no stale entries).  The buckets
+    are scanned in order and the smallest distance of the current bucket is taken, so the
+    vertices settle in exactly increasing order, as with a binary heap, at a cost of a few
+    entries per bucket.  ``n_buckets * width`` must exceed the longest edge (no candidate is
+    farther than that beyond the vertex being settled).  A candidate below the current bucket
+    (the unfolding update can give a vertex a distance smaller than the one being settled)
+    joins the current bucket.  All work arrays are allocated once per call and only the
+    touched vertices are reset between sources.
     """
     n = vt_ptr.size - 1
     dist = np.full(n, np.inf)
     frozen = np.zeros(n, np.bool_)
-    touched = np.empty(n, np.int64)
-    cap_heap = 1024
-    hkeys = np.empty(cap_heap)
-    hvals = np.empty(cap_heap, np.int32)
+    touched = np.empty(n, np.int32)
+    head = np.full(n_buckets, -1, np.int32)
+    nxt = np.empty(n, np.int32)
+    prv = np.empty(n, np.int32)
+    bucket = np.full(n, -1, np.int64)  # bucket of each queued vertex, -1 when not queued
+    inv_width = 1.0 / width
     counts = np.zeros(sources.size, np.int64)
     cap_out = 1024
     out_c = np.empty(cap_out, np.int32)
@@ -160,18 +165,29 @@ def _march(
     n_out = 0
     for k in range(sources.size):
         s = sources[k]
-        n_touched = 0
         dist[s] = 0.0
-        touched[n_touched] = s
-        n_touched += 1
-        size = _heap_push(hkeys, hvals, 0, 0.0, s)
+        touched[0] = s
+        n_touched = 1
+        cur = 0  # the current bucket (absolute: its slot is cur % n_buckets)
+        _link(head, nxt, prv, 0, s)
+        bucket[s] = 0
+        queued = 1
         start = n_out
-        while size > 0:
-            d = hkeys[0]
-            v = hvals[0]
-            size = _heap_pop(hkeys, hvals, size)
-            if frozen[v] or d > dist[v]:
-                continue  # a stale entry (the vertex was reached more cheaply since)
+        while queued > 0:
+            b = cur % n_buckets
+            while head[b] < 0:
+                cur += 1
+                b = cur % n_buckets
+            v = head[b]  # the smallest distance of the bucket
+            u = nxt[v]
+            while u >= 0:
+                if dist[u] < dist[v]:
+                    v = u
+                u = nxt[u]
+            _unlink(head, nxt, prv, b, v)
+            bucket[v] = -1
+            queued -= 1
+            d = dist[v]
             frozen[v] = True
             if v != s:
                 if n_out == cap_out:
@@ -201,21 +217,27 @@ def _march(
                         )
                         if alt < cand:
                             cand = alt
-                    # beyond the cutoff nothing is kept: no need to queue it
-                    if cand < dist[c] and cand <= cutoff:
-                        if dist[c] == np.inf:
+                    dc = dist[c]
+                    # beyond the cutoff nothing is kept: no need to queue it (so the march
+                    # stops once the queue runs dry)
+                    if cand < dc and cand <= cutoff:
+                        if dc == np.inf:
                             touched[n_touched] = c
                             n_touched += 1
                         dist[c] = cand
-                        if size == cap_heap:
-                            cap_heap *= 2
-                            grown_k = np.empty(cap_heap)
-                            grown_k[:size] = hkeys[:size]
-                            hkeys = grown_k
-                            grown_v = np.empty(cap_heap, np.int32)
-                            grown_v[:size] = hvals[:size]
-                            hvals = grown_v
-                        size = _heap_push(hkeys, hvals, size, cand, c)
+                        q = int(cand * inv_width)
+                        if q < cur:
+                            q = cur
+                        nb = q % n_buckets
+                        ob = bucket[c]
+                        if ob == nb:
+                            continue
+                        if ob >= 0:
+                            _unlink(head, nxt, prv, ob, c)
+                        else:
+                            queued += 1
+                        _link(head, nxt, prv, nb, c)
+                        bucket[c] = nb
         counts[k] = n_out - start
         for i in range(n_touched):
             u = touched[i]
@@ -388,6 +410,21 @@ def _corner_tables(
     return ptr, other, geom
 
 
+def _bucket_layout(vt_geom: np.ndarray) -> tuple[float, int]:
+    """(width, count) of the buckets of the march's queue.
+
+    About 32 buckets per mean edge keep a few vertices per bucket (the front spans about
+    one edge length of distances); the buckets cover the longest edge (a candidate is never
+    farther than that beyond the vertex being settled), with at most 2**16 of them.
+    """
+    edges = vt_geom[:, 0::4].ravel()
+    longest = float(edges.max()) if edges.size else 0.0
+    if not longest > 0.0:
+        return 1.0, 2
+    width = max(float(edges.mean()) / 32.0, longest / 65536.0)
+    return width, int(longest / width) + 3
+
+
 def _n_workers(n_threads: int | None) -> int:
     if n_threads is not None:
         if n_threads < 1:
@@ -408,6 +445,7 @@ def _march_all(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR (indptr, indices, data) of the rows of ``sources`` (unsorted, not symmetrised)."""
     vt_ptr, vt_other, vt_geom = _corner_tables(vertices, triangles)
+    width, n_buckets = _bucket_layout(vt_geom)
     workers = _n_workers(n_threads)
     # more blocks than threads, so that a block of dense (or far-reaching) rows does not
     # leave the other threads idle at the end
@@ -415,7 +453,7 @@ def _march_all(
     blocks = [b for b in np.array_split(sources, max(n_blocks, 1)) if b.size]
 
     def run(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return _march(block, cutoff, vt_ptr, vt_other, vt_geom)
+        return _march(block, cutoff, vt_ptr, vt_other, vt_geom, width, n_buckets)
 
     if workers > 1 and len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
