@@ -50,6 +50,7 @@ from vbrain.simulator.backends.numba_backend import (
     CODEGEN_VERSION,
     _Code,
     _gen_fused_step,
+    _gen_step_start,
     _KernelCalls,
     generate_source,
     load_kernel_module,
@@ -222,27 +223,7 @@ def generate_batched_source(
         c("one = np.uint64(1)")
         c("for t in range(n_steps):")
         with c.indent():
-            c("s = step0 + t + 1")
-            c("q = s - shift")
-            c("if q == L:")
-            with c.indent():
-                c("# linear history full: keep the last H steps at the front")
-                c(f"for k in range({nt}):")
-                with c.indent():
-                    c(f"for m in range({nm}):")
-                    with c.indent():
-                        c("for j in range(n_node):")
-                        with c.indent():
-                            c("for r in range(H):")
-                            with c.indent():
-                                c("for b in range(B):")
-                                with c.indent():
-                                    c("hist[k, m, j * L + r, b] = hist[k, m, j * L + L - H + r, b]")
-                c("shift += L - H")
-                c("q = H")
-            c("qq = np.uint64(q - H)")
-            for j in range(len(mons)):
-                c(f"emit_{j} = (s % istep_{j}) == 0")
+            _gen_step_start(c, active, nm, len(mons), batched=True)
             c("# coupling of every node, all simulations per edge")
             _node_mode_loop(c, nm)
             with c.indent(), c.indent():

@@ -403,26 +403,7 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
         c("one = np.uint64(1)")
         c("for t in range(n_steps):")
         with c.indent():
-            c("s = step0 + t + 1")
-            c("q = s - shift")
-            c("if q == L:")
-            with c.indent():
-                c("# linear history full: keep the last H steps at the front")
-                c(f"for k in range({nt}):")
-                with c.indent():
-                    c(f"for m in range({nm}):")
-                    with c.indent():
-                        c("for j in range(n_node):")
-                        with c.indent():
-                            c("for r in range(H):")
-                            with c.indent():
-                                c("hist[k, m, j * L + r] = hist[k, m, j * L + L - H + r]")
-                c("shift += L - H")
-                c("q = H")
-            c("# unsigned offsets: no negative-index wraparound test in the gather")
-            c("qq = np.uint64(q - H)")
-            for j in range(len(mons)):
-                c(f"emit_{j} = (s % istep_{j}) == 0")
+            _gen_step_start(c, active, nm, len(mons))
             if active:
                 c("# coupling of every node")
                 _node_loop(c, nm)
@@ -510,6 +491,41 @@ def generate_source(plan: Plan, compat: str | None) -> tuple[str, dict[str, Any]
         c("shiftbuf[0] = shift")
     parts.append(c.text())
     return "\n\n".join(parts), externals
+
+
+def _gen_step_start(
+    c: _Code, active: list[int], nm: int, n_mon: int, batched: bool = False
+) -> None:
+    """Start of step ``s``: its row ``q`` in the linear history (shifting the last ``H`` rows
+    of the terms that are read to the front when the buffer is full), the unsigned gather
+    offset ``qq`` and the monitors' emit flags.  ``batched``: histories have a trailing
+    simulation axis ``b``."""
+    c("s = step0 + t + 1")
+    c("q = s - shift")
+    c("if q == L:")
+    with c.indent():
+        c("# linear history full: keep the last H steps at the front")
+        if active:
+            c(f"for k in {tuple(active)!r}:")
+            with c.indent():
+                c(f"for m in range({nm}):")
+                with c.indent():
+                    c("for j in range(n_node):")
+                    with c.indent():
+                        c("for r in range(H):")
+                        with c.indent():
+                            if batched:
+                                c("for b in range(B):")
+                                with c.indent():
+                                    c("hist[k, m, j * L + r, b] = hist[k, m, j * L + L - H + r, b]")
+                            else:
+                                c("hist[k, m, j * L + r] = hist[k, m, j * L + L - H + r]")
+        c("shift += L - H")
+        c("q = H")
+    c("# unsigned offsets: no negative-index wraparound test in the gather")
+    c("qq = np.uint64(q - H)")
+    for j in range(n_mon):
+        c(f"emit_{j} = (s % istep_{j}) == 0")
 
 
 def _gen_coupling(c, terms, out, ccall, f32, pred=False):
